@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each makes .venv on demand and
+# reuses it while pyproject.toml is unchanged (the stamp files below depend on it).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The PyTorch card's parity test wants torch, but only a CPU build: never a multi-GB CUDA download.
+TORCH_CPU := torch==2.13.0
+
+.PHONY: demo test bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# compat mode: a plain .pth path, not an import hook that costs every start-up ~15 ms
+	$(BIN)/python -m pip install --quiet -e . --config-settings editable_mode=compat
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+	@# A local CPU wheel of torch (pip's find-links) if there is one; else the parity test skips.
+	@if $(BIN)/python -m pip install --quiet --no-index --no-deps '$(TORCH_CPU)' 2>/dev/null; then \
+		$(BIN)/python -m pip install --quiet '$(TORCH_CPU)'; \
+	else \
+		echo "No CPU build of $(TORCH_CPU) at hand: the PyTorch parity test will be skipped."; \
+	fi
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/cheatsheet list
+	$(BIN)/cheatsheet show basics
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/bench.py
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check cheatsheet snippets tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,129 @@
+"""The card index: one declarative table mapping topics (and aliases) to snippet functions.
+
+Lookups read only this table and the snippet files as text, so nothing here may import
+tensorflow, keras, matplotlib or sklearn.
+"""
+
+from collections import namedtuple
+
+Card = namedtuple(
+    "Card",
+    [
+        "topic",  # the id people type: `cheatsheet show <topic>`
+        "title",  # equals the `Title:` line of the snippet's docstring (checked by the tests)
+        "section",  # one of SECTIONS, in roadmap order
+        "summary",  # equals the `Description:` line of the snippet's docstring
+        "note",  # what the idea is and why it works, in our own words
+        "module",  # snippet module under snippets/, e.g. "cnn"
+        "functions",  # the top-level functions/classes `show` prints, in reading order
+        "aliases",  # other names people type
+        "pitfalls",  # the Keras 3 pitfalls this card avoids (see shared/keras3-notes.md)
+        "see_also",  # related topics
+    ],
+)
+
+# The study path, fundamentals to deployment: (section, why it comes at this point).
+SECTIONS = (
+    ("Fundamentals", "Layers, losses and optimizers are the vocabulary every later card uses."),
+    ("Architectures", "With the vocabulary in hand, see how layers stack for images, sequences "
+                      "and generation."),
+    ("Frameworks", "The same models in the Sequential and Functional APIs, and in PyTorch, so "
+                   "you can read code written either way."),
+    ("Optimization", "Once a model is built, how it is trained decides whether it learns: "
+                     "optimizers and learning-rate schedules."),
+    ("Regularization", "A model that trains well can still memorize: penalties, dropout, batch "
+                       "norm and early stopping keep it general."),
+    ("Quick reference", "The losses and metrics to pick from once you know what you are "
+                        "training and how to judge it."),
+    ("Diagnostics and deployment", "Last: find out why training misbehaves, then save, export "
+                                   "and scale out the model that works."),
+)
+
+CARDS = (
+    # -- Fundamentals -----------------------------------------------------------------------
+    Card(
+        topic="basics",
+        title="Neural-network basics",
+        section="Fundamentals",
+        summary="A Dense layer, a forward pass, a loss and one Adam step that lowers it.",
+        note=(
+            "A Dense layer computes activation(x @ W + b): every output unit is a weighted sum of "
+            "all inputs plus a bias, bent by a non-linearity. A forward pass runs a real tensor "
+            "through the layers; a loss (here binary cross-entropy, "
+            "-mean(y log p + (1-y) log(1-p))) scores the predictions; the optimizer (Adam) "
+            "moves each weight a small step against "
+            "its gradient, which is what training repeats thousands of times."
+        ),
+        module="basics",
+        functions=("build_dense_model", "forward_pass", "train_step"),
+        aliases=("nn", "neural-network", "dense", "fundamentals"),
+        pitfalls=(
+            "The seed calls `layer(input)`, which passes Python's built-in `input` function and "
+            "raises ValueError: a layer needs a real tensor (here a NumPy batch).",
+            "Start models with `keras.Input(shape=...)`; `input_shape=` on a layer is deprecated "
+            "in Keras 3 and leaves a Sequential unbuilt until the first call.",
+            "Use `import keras` and `keras.losses.BinaryCrossentropy()`, not `tf.keras`: the same "
+            "code then runs on the JAX and PyTorch backends too.",
+        ),
+        see_also=("activations",),
+    ),
+    Card(
+        topic="activations",
+        title="Activation functions",
+        section="Fundamentals",
+        summary="Sigmoid, ReLU and softmax in NumPy, numerically stable and equal to Keras.",
+        note=(
+            "Without a non-linearity between them, stacked layers collapse into one linear map. "
+            "Sigmoid squashes to (0, 1) for binary probabilities, ReLU (max(0, x)) keeps gradients "
+            "alive in deep stacks, and softmax turns a row of scores into class probabilities that "
+            "sum to 1. Written by hand they must be numerically stable: subtract the row maximum "
+            "before exp in softmax, and split sigmoid by sign so exp never overflows."
+        ),
+        module="activations",
+        functions=("sigmoid", "relu", "softmax"),
+        aliases=("activation", "sigmoid", "relu", "softmax", "nonlinearity"),
+        pitfalls=(
+            "The seed's softmax normalises over axis 0, across the batch: on a (batch, classes) "
+            "array rows do not sum to 1 and it differs from Keras by up to ~0.92. Take max and "
+            "sum over `axis=-1` with `keepdims=True`.",
+            "The seed subtracts the global maximum, so a row far below it divides 0 by 0 and "
+            "gives NaN; subtracting each row's own maximum cannot.",
+            "`1 / (1 + np.exp(-x))` overflows (RuntimeWarning) for x < -88.7 in float32; the "
+            "sign-split form never calls exp on a positive number.",
+        ),
+        see_also=("basics",),
+    ),
+)
+
+# Every name a user may type, resolved to its card. Built once at import; ~20 entries.
+_BY_NAME = {}
+for _card in CARDS:
+    for _name in (_card.topic, *_card.aliases):
+        _BY_NAME.setdefault(_name, _card)
+del _card, _name
+
+
+def find(name):
+    """The card for a topic or alias (case-insensitive), or None."""
+    return _BY_NAME.get(name.strip().lower())
+
+
+def suggestions(name, limit=3):
+    """Topics whose id or aliases look like `name`, best first, for 'Did you mean'."""
+    import difflib
+
+    close = difflib.get_close_matches(name.strip().lower(), list(_BY_NAME), n=limit * 2,
+                                      cutoff=0.6)
+    topics = []
+    for match in close:
+        topic = _BY_NAME[match].topic
+        if topic not in topics:
+            topics.append(topic)
+    return topics[:limit]
+
+
+def cards_by_section():
+    """(section, why, [cards]) in roadmap order, skipping sections with no card yet."""
+    return [(section, why, [c for c in CARDS if c.section == section])
+            for section, why in SECTIONS
+            if any(c.section == section for c in CARDS)]

@@ -1,0 +1,141 @@
+"""Turn cards into text: plain when piped, highlighted on a terminal. No heavy imports here."""
+
+import keyword
+import textwrap
+
+PLAIN_WIDTH = 88  # fixed for plain output, so golden files do not depend on the terminal
+
+
+class Style:
+    """ANSI styling that collapses to plain text when color is off."""
+
+    CODES = {"title": "1;36", "heading": "1", "topic": "1;32", "dim": "2", "keyword": "35",
+             "string": "33", "comment": "2;37", "number": "36", "error": "1;31"}
+
+    def __init__(self, color=False, width=PLAIN_WIDTH):
+        self.color = color
+        self.width = width
+
+    def __call__(self, kind, text):
+        if not self.color or not text:
+            return text
+        return f"\033[{self.CODES[kind]}m{text}\033[0m"
+
+
+def wrap(text, style, indent="  "):
+    return textwrap.fill(text, width=style.width, initial_indent=indent,
+                         subsequent_indent=indent, break_on_hyphens=False)
+
+
+def bullets(items, style, indent="  "):
+    return "\n".join(textwrap.fill(item, width=style.width, initial_indent=f"{indent}- ",
+                                   subsequent_indent=f"{indent}  ", break_on_hyphens=False)
+                     for item in items)
+
+
+def highlight(code, style):
+    """Color Python keywords, strings, numbers and comments; the text itself is unchanged."""
+    if not style.color:
+        return code
+    import io
+    import tokenize
+
+    lines = code.splitlines(keepends=True)
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return code
+    kinds = {tokenize.STRING: "string", tokenize.NUMBER: "number", tokenize.COMMENT: "comment"}
+    out, row, col = [], 1, 0
+    for token in tokens:
+        kind = kinds.get(token.type)
+        if token.type == tokenize.NAME and keyword.iskeyword(token.string):
+            kind = "keyword"
+        if kind is None or token.start[0] != token.end[0]:
+            continue  # plain tokens and multi-line strings pass through uncolored
+        (srow, scol), (_, ecol) = token.start, token.end
+        out.append(_between(lines, (row, col), (srow, scol)))
+        out.append(style(kind, token.string))
+        row, col = srow, ecol
+    out.append(_between(lines, (row, col), (len(lines) + 1, 0)))
+    return "".join(out)
+
+
+def _between(lines, start, end):
+    """Source text from (row, col) up to (row, col), rows 1-based as tokenize gives them."""
+    (srow, scol), (erow, ecol) = start, end
+    if srow == erow:
+        return lines[srow - 1][scol:ecol]
+    parts = [lines[srow - 1][scol:]] + lines[srow:erow - 1]
+    if erow - 1 < len(lines):
+        parts.append(lines[erow - 1][:ecol])
+    return "".join(parts)
+
+
+def indent_block(text, prefix="    "):
+    return "\n".join(prefix + line if line.strip() else line for line in text.splitlines())
+
+
+def show(card, code, style, run_hint):
+    """The full card: title, note, the tested code, pitfalls, how to run and copy it."""
+    from .source import display_path
+
+    aliases = ", ".join(card.aliases) or "none"
+    parts = [
+        f"{style('title', card.title)}  {style('dim', '(' + card.topic + ')')}",
+        f"{card.section} · aliases: {aliases}",
+        wrap(card.summary, style, indent=""),
+        "",
+        style("heading", "Note"),
+        wrap(card.note, style),
+        "",
+        style("heading",
+              f"Code: {display_path(card)} (tested in tests/cards/test_{card.module}.py)"),
+        indent_block(highlight(code, style)),
+        "",
+        style("heading", "Keras 3 pitfalls this card avoids"),
+        bullets(card.pitfalls, style),
+        "",
+        style("heading", "Run and copy"),
+        indent_block(run_hint, "  "),
+    ]
+    if card.see_also:
+        parts += ["", f"{style('heading', 'See also:')} {', '.join(card.see_also)}"]
+    return "\n".join(parts) + "\n"
+
+
+def card_list(sections, style):
+    """Cards grouped by section, one line each with the summary."""
+    width = max(len(card.topic) for _, _, cards in sections for card in cards)
+    parts = []
+    for section, _, cards in sections:
+        parts.append(style("heading", section))
+        for card in cards:
+            parts.append(f"  {style('topic', card.topic.ljust(width))}  {card.summary}")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def roadmap(sections, style):
+    """The study path: numbered sections with why each comes here, then their cards."""
+    width = max(len(card.topic) for _, _, cards in sections for card in cards)
+    parts = [style("title", "Deep-learning study path: fundamentals to deployment"), ""]
+    step = 0
+    for number, (section, why, cards) in enumerate(sections, start=1):
+        parts.append(style("heading", f"{number}. {section}"))
+        parts.append(wrap(why, style, indent="   "))
+        for card in cards:
+            step += 1
+            parts.append(f"   {step:>2}. {style('topic', card.topic.ljust(width))}  {card.title}")
+        parts.append("")
+    parts.append("Open a step with: cheatsheet show TOPIC")
+    return "\n".join(parts) + "\n"
+
+
+def search_results(hits, style):
+    """Ranked hits: topic, title, where the words matched."""
+    width = max(len(card.topic) for card, _, _ in hits)
+    return "\n".join(
+        f"{style('topic', card.topic.ljust(width))}  {card.title}  "
+        f"{style('dim', '[' + ', '.join(fields) + ']')}"
+        for card, _, fields in hits) + "\n"

@@ -1,0 +1,89 @@
+"""Read a card's code straight from its snippet file, as text: the exact code the tests run.
+
+Nothing here imports the snippet (that would import keras); the file is parsed with `ast`.
+"""
+
+import ast
+import os.path
+
+# pathlib would cost ~10 ms of start-up (it imports re, fnmatch, urllib): plain os.path here.
+SNIPPETS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "snippets")
+
+
+def snippet_path(card):
+    """The snippet file behind a card."""
+    return os.path.join(SNIPPETS_DIR, f"{card.module}.py")
+
+
+def read_snippet(card):
+    """The snippet file's text."""
+    with open(snippet_path(card), encoding="utf-8") as file:
+        return file.read()
+
+
+def display_path(card):
+    """The snippet's path as a learner sees it in the repository: snippets/<module>.py."""
+    return f"snippets/{card.module}.py"
+
+
+class SnippetSource:
+    """One parsed snippet file: its header, its imports and its top-level definitions."""
+
+    def __init__(self, text):
+        self.text = text
+        self.lines = text.splitlines()
+        self.tree = ast.parse(text)
+
+    @classmethod
+    def of(cls, card):
+        return cls(read_snippet(card))
+
+    def header(self):
+        """The docstring's `Key: value` lines as a dict (Title, Description)."""
+        docstring = ast.get_docstring(self.tree) or ""
+        fields = {}
+        for line in docstring.splitlines():
+            key, sep, value = line.partition(":")
+            if sep and key.strip() and " " not in key.strip():
+                fields[key.strip()] = value.strip()
+        return fields
+
+    def imports(self, names=None):
+        """Top-level import statements, verbatim; with `names`, only those the definitions use."""
+        used = None
+        if names is not None:
+            used = {node.id for name in names for node in ast.walk(self._node(name))
+                    if isinstance(node, ast.Name)}
+        return "\n".join(
+            self._segment(node) for node in self.tree.body
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            and (used is None or any((alias.asname or alias.name).split(".")[0] in used
+                                     for alias in node.names)))
+
+    def definition(self, name):
+        """The verbatim source of a top-level function or class, decorators included."""
+        return self._segment(self._node(name))
+
+    def definitions(self):
+        """Names of the top-level functions and classes, in file order."""
+        return [node.name for node in self.tree.body
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+    def code(self, names):
+        """The named definitions, separated by blank lines as in the file."""
+        return "\n\n\n".join(self.definition(name) for name in names)
+
+    def copy_ready(self, names):
+        """Imports plus the named definitions: paste-able into a lab as it stands."""
+        return f"{self.imports(names)}\n\n\n{self.code(names)}\n"
+
+    def _node(self, name):
+        for node in self.tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                    and node.name == name:
+                return node
+        raise KeyError(name)
+
+    def _segment(self, node):
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        return "\n".join(self.lines[first - 1:node.end_lineno])

@@ -1,0 +1,38 @@
+import keras
+import numpy as np
+
+from snippets import basics
+
+
+def test_dense_forward_pass_has_batch_by_units_shape_and_relu_is_non_negative():
+    layer = keras.layers.Dense(units=64, activation="relu")
+    x = np.random.default_rng(0).normal(size=(8, 5)).astype("float32")
+    output = basics.forward_pass(layer, x)
+    assert output.shape == (8, 64)
+    assert (output >= 0).all()
+
+
+def test_binary_cross_entropy_equals_closed_form():
+    model = basics.build_dense_model(input_dim=5, units=16)
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(32, 5)).astype("float32")
+    y = rng.integers(0, 2, size=(32, 1)).astype("float32")
+    p = np.clip(keras.ops.convert_to_numpy(model(x)).astype("float64"), 1e-7, 1 - 1e-7)
+    expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    actual = float(keras.losses.BinaryCrossentropy()(y, model(x)))
+    np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_one_adam_step_lowers_the_loss():
+    model = basics.build_dense_model(input_dim=5, units=16)
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(64, 5)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    before, after = basics.train_step(model, x, y)
+    assert after < before
+
+
+def test_demo_learns_breast_cancer_past_threshold():
+    result = basics.demo(epochs=20)
+    assert result["value"] >= result["target"] == 0.93
+    assert result["params"] == 30 * 64 + 64 + 64 + 1

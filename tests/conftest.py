@@ -1,0 +1,41 @@
+"""Shared test set-up: quiet TensorFlow, one in-process CLI runner, the repository root."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Before anything imports TensorFlow: no C++ start-up chatter in test output.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class CliResult:
+    def __init__(self, status, out, err):
+        self.status, self.out, self.err = status, out, err
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the CLI in this process: cli("show", "cnn") -> CliResult(status, out, err)."""
+    from cheatsheet.cli import main
+
+    def run(*argv):
+        try:
+            status = main(list(argv))
+        except SystemExit as exit_:  # argparse's own exits: --help, --version, bad flags
+            status = exit_.code
+        captured = capsys.readouterr()
+        return CliResult(status, captured.out, captured.err)
+
+    return run
+
+
+def run_python(*args, timeout=120, **kwargs):
+    """Run this venv's Python in a subprocess from the repository root."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **kwargs.pop("env", {})}
+    return subprocess.run([sys.executable, *args], cwd=kwargs.pop("cwd", REPO), env=env,
+                          capture_output=True, text=True, timeout=timeout, **kwargs)

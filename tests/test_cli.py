@@ -1,0 +1,187 @@
+"""The CLI as a user meets it: lookups, output modes, errors that never show a traceback."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cheatsheet import __version__, index
+from cheatsheet.source import read_snippet
+
+from .conftest import REPO, run_python
+
+ANSI = "\033["
+TOPICS = [card.topic for card in index.CARDS]
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """Pretend stdout is a terminal."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr("cheatsheet.cli.stdout_is_terminal", lambda: True)
+
+
+def test_list_piped_prints_one_topic_per_line_in_roadmap_order(cli):
+    result = cli("list")
+    assert result.status == 0
+    assert result.out.splitlines() == TOPICS
+
+
+def test_list_on_a_terminal_groups_by_section_with_summaries(cli, terminal):
+    result = cli("list", "--color", "never")
+    assert "Fundamentals" in result.out and ANSI not in result.out
+    for card in index.CARDS:
+        assert card.summary in result.out
+
+
+def test_list_json(cli):
+    cards = json.loads(cli("list", "--json").out)
+    assert [card["topic"] for card in cards] == TOPICS
+    assert {"title", "section", "aliases", "summary", "note", "pitfalls"} <= set(cards[0])
+
+
+def test_show_by_topic_and_by_alias_agree(cli):
+    assert cli("show", "activations").out == cli("show", "SOFTMAX").out
+
+
+def test_show_prints_the_exact_code_from_the_snippet_file(cli):
+    for card in index.CARDS:
+        shown = json.loads(cli("show", card.topic, "--json").out)
+        text = read_snippet(card)
+        for name in card.functions:
+            assert f"def {name}(" in shown["code"] or f"class {name}" in shown["code"]
+        # Verbatim: every shown line is a line of the file, in the same order.
+        file_lines = iter(text.splitlines())
+        assert all(line in file_lines for line in shown["code"].splitlines())
+
+
+def test_show_plain_when_piped_and_highlighted_when_asked(cli):
+    plain = cli("show", "basics").out
+    assert ANSI not in plain
+    for card_part in ("Note", "Keras 3 pitfalls", "Run and copy", "def build_dense_model"):
+        assert card_part in plain
+    colored = cli("show", "basics", "--color", "always").out
+    assert ANSI in colored
+    # Highlighting only adds escape codes: stripped, it is the plain card (wrapped to the terminal).
+    assert "def" in colored and "build_dense_model" in colored
+
+
+def test_no_color_is_honoured_on_a_terminal_unless_color_is_forced(cli, terminal, monkeypatch):
+    assert ANSI in cli("show", "basics").out
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert ANSI not in cli("show", "basics").out
+    assert ANSI in cli("show", "basics", "--color", "always").out
+
+
+def test_show_code_is_copy_ready(cli):
+    code = cli("show", "basics", "--code").out
+    assert code.startswith("import keras")
+    compile(code, "basics_snippet.py", "exec")
+    assert "Note" not in code and "pitfalls" not in code
+
+
+def test_unknown_topic_suggests_the_nearest_name(cli):
+    result = cli("show", "activaton")
+    assert result.status == 1 and result.out == ""
+    assert result.err == "Error: no card named 'activaton'. Did you mean: activations?\n"
+
+
+def test_unknown_topic_without_a_near_name_points_to_list(cli):
+    result = cli("show", "qwertyuiop")
+    assert result.status == 1 and "cheatsheet list" in result.err
+
+
+def test_bad_flag_gives_usage_and_exit_2(cli):
+    result = cli("show", "basics", "--no-such-flag")
+    assert result.status == 2 and result.err.startswith("usage:")
+
+
+def test_search_ranks_the_card_about_the_word_first(cli):
+    result = cli("search", "softmax")
+    assert result.status == 0
+    assert result.out.splitlines()[0].startswith("activations")
+
+
+def test_search_needs_every_word(cli):
+    assert cli("search", "adam", "softmax").status == 1
+    hits = json.loads(cli("search", "adam", "step", "--json").out)
+    assert [hit["topic"] for hit in hits] == ["basics"]
+
+
+def test_search_without_a_match_exits_1_with_a_message(cli):
+    result = cli("search", "xylophone")
+    assert result.status == 1 and result.err.startswith("Error: no card matches 'xylophone'")
+
+
+def test_roadmap_lists_every_card_once_in_section_order(cli):
+    out = cli("roadmap").out
+    positions = [out.index(f" {topic} ") for topic in TOPICS]
+    assert positions == sorted(positions)
+    assert all(out.count(f" {topic} ") == 1 for topic in TOPICS)
+    sections = json.loads(cli("roadmap", "--json").out)
+    assert [topic for section in sections for topic in section["topics"]] == TOPICS
+    assert all(section["why"] for section in sections)
+
+
+def test_version_and_help_with_examples(cli):
+    assert cli("--version").out.strip() == f"cheatsheet {__version__}"
+    help_text = cli("--help").out
+    assert "examples:" in help_text and "cheatsheet show cnn" in help_text
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text())
+def test_arbitrary_text_never_raises(text):
+    """Whatever a user types after show or search: an exit status, never a traceback."""
+    from cheatsheet.cli import main
+
+    for argv in (["show", text], ["search", text], ["search", "--json", text]):
+        try:
+            status = main(argv)
+        except SystemExit as exit_:  # argparse: text that looks like a flag
+            status = exit_.code
+        assert status in (0, 1, 2)
+
+
+@pytest.mark.slow
+def test_lookups_import_no_heavy_library():
+    probe = (
+        "import sys, io, contextlib\n"
+        "from cheatsheet.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    for argv in (['list'], ['show', 'activations'], ['search', 'softmax'],\n"
+        "                 ['roadmap'], ['show', 'basics', '--code']):\n"
+        "        assert main(argv) == 0, argv\n"
+        "heavy = {'tensorflow', 'keras', 'matplotlib', 'sklearn', 'torch', 'jax'}\n"
+        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))\n"
+    )
+    result = run_python("-c", probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_output_into_a_closed_pipe_ends_quietly():
+    # Like `cheatsheet show basics | head -0`: the reader is gone before the first write.
+    process = subprocess.Popen([sys.executable, "-m", "cheatsheet", "show", "basics"], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=30) == 0
+    assert stderr == ""
+
+
+@pytest.mark.slow
+def test_console_script_is_the_same_program():
+    script = Path(sys.executable).with_name("cheatsheet")
+    if not script.exists():
+        pytest.skip("package not installed in this environment (run: make test)")
+    result = subprocess.run([str(script), "show", "activaton"], capture_output=True, text=True)
+    module = run_python("-m", "cheatsheet", "show", "activaton")
+    assert (result.returncode, result.stderr) == (module.returncode, module.stderr) == (
+        1, "Error: no card named 'activaton'. Did you mean: activations?\n")
