@@ -8,6 +8,7 @@ import os
 import sys
 
 from . import __version__, index, render
+from .errors import CheatsheetError
 from .source import SnippetSource, read_snippet
 
 EXAMPLES = """\
@@ -18,10 +19,6 @@ examples:
   cheatsheet search dropout rate       ranked full-text search
   cheatsheet roadmap                   the study path, fundamentals to deployment
 """
-
-
-class CheatsheetError(Exception):
-    """A user-facing error: printed as one line on stderr, exit status 1."""
 
 
 def main(argv=None):
