@@ -77,6 +77,41 @@ class SnippetSource:
         """Imports plus the named definitions: paste-able into a lab as it stands."""
         return f"{self.imports(names)}\n\n\n{self.code(names)}\n"
 
+    def main_block(self):
+        """The verbatim `if __name__ == "__main__":` block that runs the demo, or None."""
+        node = self._main_node()
+        return None if node is None else self._segment(node)
+
+    def main_body(self):
+        """The main block's statements, dedented: what a notebook cell runs to show the demo."""
+        node = self._main_node()
+        if node is None:
+            return None
+        import textwrap
+
+        first = node.body[0].lineno
+        return textwrap.dedent("\n".join(self.lines[first - 1:node.end_lineno]))
+
+    def body(self):
+        """The file between its docstring and its main block, verbatim: imports, helpers, demo."""
+        start = 0
+        first = self.tree.body[0] if self.tree.body else None
+        if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
+                and isinstance(first.value.value, str):
+            start = first.end_lineno
+        lines = self.lines[start:]
+        main = self._main_node()
+        if main is not None:  # usually last, but cut it out wherever it is
+            lines = self.lines[start:main.lineno - 1] + self.lines[main.end_lineno:]
+        return "\n".join(lines).strip("\n") + "\n"
+
+    def _main_node(self):
+        for node in self.tree.body:
+            if isinstance(node, ast.If) and isinstance(node.test, ast.Compare) \
+                    and "__main__" in ast.unparse(node.test):
+                return node
+        return None
+
     def _node(self, name):
         for node in self.tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
