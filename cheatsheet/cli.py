@@ -78,6 +78,7 @@ def build_parser():
     search = command("search", cmd_search, "ranked full-text search over every card")
     search.add_argument("words", nargs="+", help="words that must all appear")
     command("roadmap", cmd_roadmap, "the study path, fundamentals to deployment")
+    add_lab_commands(commands)
     return parser
 
 
@@ -179,4 +180,49 @@ def cmd_roadmap(args):
                     for section, why, cards in sections])
     else:
         print(render.roadmap(sections, style_for(args)), end="")
+    return 0
+
+
+# -- copy and export: the logic lives in lab.py and export.py -------------------------------------
+
+def add_lab_commands(commands):
+    def writer(name, handler, help_text, examples):
+        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=examples,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.add_argument("--force", action="store_true", help="replace the file if it exists")
+        sub.set_defaults(command=handler)
+        return sub
+
+    copy = writer("copy", cmd_copy, "write a card as a runnable script (its code and demo)",
+                  "examples:\n  cheatsheet copy cnn > lab.py\n  cheatsheet copy cnn --to labs/")
+    copy.add_argument("topic", help="topic or alias, e.g. cnn, conv, l2")
+    copy.add_argument("--to", metavar="FILE", help="write FILE (or DIR/<module>.py), not stdout")
+    export = writer("export", cmd_export, "export cards as Markdown, a notebook or one web page",
+                    "examples:\n  cheatsheet export --format html --out cheatsheet.html\n"
+                    "  cheatsheet export --format notebook --out cnn.ipynb cnn rnn")
+    export.add_argument("--format", required=True, choices=("markdown", "notebook", "html"))
+    export.add_argument("--out", required=True, metavar="PATH", help="file (or directory) to write")
+    export.add_argument("topics", nargs="*", metavar="TOPIC",
+                        help="cards to export, in roadmap order whatever the order given "
+                             "(default: every card)")
+
+
+def cmd_copy(args):
+    from . import lab
+
+    card = lookup(args.topic)
+    if args.to is None:
+        print(lab.script(card), end="")
+    else:
+        path = lab.copy(card, args.to, force=args.force)
+        print(f"Wrote {path}; run it with: python {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args):
+    from . import export
+
+    cards = export.in_roadmap_order([lookup(topic) for topic in args.topics] or index.CARDS)
+    path = export.write(args.format, cards, args.out, force=args.force)
+    print(f"Wrote {path}: {len(cards)} card(s) as {args.format}", file=sys.stderr)
     return 0

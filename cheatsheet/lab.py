@@ -1,0 +1,45 @@
+"""`copy`: a card as a standalone lab script, taken from the very snippet file the tests run.
+
+The script is the whole snippet file, verbatim, under a two-line comment saying where it came
+from. Why the whole file and not imports + the functions `show` prints + a main block: a demo
+leans on helpers `show` leaves out (data loaders, small layers, constants), and any reassembly
+of pieces is a second code path that could drift from what the tests run. The snippet file
+already is "imports, the card's functions and an `if __name__ == "__main__":` block that runs
+its demo", imports nothing from this project (tests/test_card_format.py checks both), and runs
+with `python FILE` from any directory. Only a file without that block (which the format test
+rejects) would get one appended, so the copy always runs the demo.
+
+No heavy imports here: copying a card must not start TensorFlow.
+"""
+
+import os.path
+
+from . import __version__
+from .files import write_new
+from .source import SnippetSource, display_path, read_snippet
+
+FALLBACK_MAIN = '\n\nif __name__ == "__main__":\n    print(demo())\n'
+
+
+def script(card):
+    """The runnable lab script of a card, as text."""
+    text = read_snippet(card)
+    if SnippetSource(text).main_block() is None:
+        text = text.rstrip("\n") + "\n" + FALLBACK_MAIN
+    header = (f"# From keras-cheatsheet {__version__}: card {card.topic!r}, {display_path(card)}, "
+              f"tested in tests/cards/test_{card.module}.py.\n"
+              "# Run it with `python <this file>`: it runs the card's demo() (needs Keras 3).\n")
+    return header + text
+
+
+def target_path(card, path):
+    """Where `copy --to PATH` writes: PATH, or PATH/<module>.py when PATH is a directory."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        return os.path.join(path, f"{card.module}.py")
+    return path
+
+
+def copy(card, path, force=False):
+    """Write the card's script to `path` (never over a file without `force`); return the path."""
+    return write_new(target_path(card, path), script(card), force=force)

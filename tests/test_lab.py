@@ -1,0 +1,166 @@
+"""`copy`: every card becomes a script that runs on its own, and no copy ever clobbers a file."""
+
+import ast
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from cheatsheet import index, lab
+from cheatsheet.source import SnippetSource, read_snippet
+
+from .conftest import run_python
+
+SCRIPTS_AT_ONCE = 2  # the suite runs on 2 cores; each script imports TensorFlow and trains
+
+
+def header_lines(script):
+    return [line for line in script.splitlines()[:2] if line.startswith("#")]
+
+
+def test_copy_to_stdout_is_the_snippet_file_under_a_provenance_comment(cli):
+    result = cli("copy", "activations")
+    assert result.status == 0 and result.err == ""
+    text = read_snippet(index.find("activations"))
+    head = header_lines(result.out)
+    assert len(head) == 2 and "snippets/activations.py" in head[0]
+    assert result.out == "\n".join(head) + "\n" + text  # verbatim: the tested file itself
+
+
+def test_copy_accepts_aliases(cli):
+    assert cli("copy", "SOFTMAX").out == cli("copy", "activations").out
+
+
+@pytest.mark.parametrize("card", index.CARDS, ids=lambda card: card.topic)
+def test_copied_script_has_imports_functions_and_a_main_block_running_demo(card):
+    script = lab.script(card)
+    tree = ast.parse(script)
+    assert ast.get_docstring(tree), "the keras-io header stays the module docstring"
+    defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef,
+                                                                    ast.ClassDef))}
+    assert set(card.functions) | {"demo"} <= defined
+    assert any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
+    main = SnippetSource(script).main_block()
+    assert main is not None and "demo(" in main
+    assert script.splitlines()[-len(main.splitlines()):] == main.splitlines(), "main block last"
+
+
+def test_a_snippet_without_main_block_gets_one(monkeypatch):
+    card = index.find("activations")
+    bare = read_snippet(card).split('if __name__ == "__main__":')[0]
+    monkeypatch.setattr(lab, "read_snippet", lambda _card: bare)
+    script = lab.script(card)
+    assert script.endswith(lab.FALLBACK_MAIN)
+    main = SnippetSource(script).main_block()
+    assert main is not None and "demo()" in main
+
+
+def test_copy_to_a_file_then_again_without_force_leaves_it_byte_for_byte(cli, tmp_path):
+    target = tmp_path / "lab.py"
+    first = cli("copy", "basics", "--to", str(target))
+    assert first.status == 0 and first.out == ""
+    assert first.err == f"Wrote {target}; run it with: python {target}\n"
+    assert target.read_text() == lab.script(index.find("basics"))
+    target.write_bytes(target.read_bytes() + b"# my own notes\n")  # the learner's edits
+    before = target.read_bytes()
+    again = cli("copy", "basics", "--to", str(target))
+    assert again.status == 1
+    assert again.err == f"Error: {target} already exists; use --force to overwrite it\n"
+    assert target.read_bytes() == before
+    assert cli("copy", "activations", "--to", str(target)).status == 1  # any card, same rule
+    assert target.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["lab.py"]  # no temporary file left behind
+    forced = cli("copy", "activations", "--to", str(target), "--force")
+    assert forced.status == 0
+    assert target.read_text() == lab.script(index.find("activations"))
+
+
+def test_copy_into_a_directory_names_the_file_after_the_module(cli, tmp_path):
+    assert cli("copy", "relu", "--to", str(tmp_path)).status == 0
+    assert (tmp_path / "activations.py").read_text() == lab.script(index.find("activations"))
+    assert cli("copy", "relu", "--to", str(tmp_path)).status == 1
+
+
+def test_an_interrupted_copy_leaves_no_half_written_file(cli, tmp_path, monkeypatch):
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    result = cli("copy", "basics", "--to", str(tmp_path / "lab.py"))
+    assert result.status == 130
+    assert os.listdir(tmp_path) == []
+
+
+def test_copy_errors(cli, tmp_path):
+    unknown = cli("copy", "activaton")
+    assert unknown.status == 1 and "Did you mean: activations?" in unknown.err
+    missing_dir = cli("copy", "basics", "--to", str(tmp_path / "no" / "lab.py"))
+    assert missing_dir.status == 1 and missing_dir.err.startswith("Error: no such directory")
+    assert cli("copy").status == 2
+
+
+def test_snippet_source_splits_body_and_main_block():
+    source = SnippetSource.of(index.find("basics"))
+    body = source.body()
+    assert body.startswith("import time\n") and "Title:" not in body
+    assert "def demo(" in body and "__main__" not in body
+    assert source.main_body().startswith("result = demo()\n")
+    assert source.main_block().startswith('if __name__ == "__main__":\n    result = demo()')
+    no_main = SnippetSource('"""Doc."""\n\nimport os\n\n\ndef demo():\n    return {}\n')
+    assert no_main.main_block() is None and no_main.main_body() is None
+    assert no_main.body() == "import os\n\n\ndef demo():\n    return {}\n"
+
+
+def test_copy_and_text_exports_import_no_heavy_library(tmp_path):
+    probe = (
+        "import sys, io\n"
+        "from cheatsheet.cli import main\n"
+        f"out = {str(tmp_path)!r}\n"
+        "from contextlib import redirect_stdout, redirect_stderr\n"
+        "with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):\n"
+        "    for argv in (['copy', 'basics'], ['copy', 'basics', '--to', out + '/lab.py'],\n"
+        "                 ['export', '--format', 'markdown', '--out', out + '/a.md'],\n"
+        "                 ['export', '--format', 'notebook', '--out', out + '/a.ipynb']):\n"
+        "        assert main(argv) == 0, argv\n"
+        "heavy = {'tensorflow', 'keras', 'matplotlib', 'sklearn', 'torch', 'jax'}\n"
+        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))\n"
+    )
+    result = run_python("-c", probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+# -- every card's copy runs: the slow part, two scripts at a time ---------------------------------
+
+def run_copied_script(card, directory):
+    """Copy the card into an otherwise empty directory and run it there with `python FILE`."""
+    path = lab.copy(card, directory / f"{card.module}.py")
+    started = time.perf_counter()
+    result = run_python(path, cwd=directory, timeout=300)
+    return result, time.perf_counter() - started
+
+
+@pytest.fixture(scope="module")
+def copied_runs(request, tmp_path_factory):
+    """Start the copied script of every selected card, SCRIPTS_AT_ONCE at a time, in order.
+
+    Each test below then waits for its own card: the scripts overlap with one another instead of
+    queueing behind pytest, and selecting one card (-k cnn) starts only that card's script.
+    """
+    selected = [item.callspec.params["card"] for item in request.session.items
+                if getattr(item, "originalname", "") == "test_copied_script_runs_on_its_own"
+                and hasattr(item, "callspec")]
+    pool = ThreadPoolExecutor(max_workers=SCRIPTS_AT_ONCE)
+    runs = {card.topic: pool.submit(run_copied_script, card, tmp_path_factory.mktemp(card.topic))
+            for card in selected}
+    yield runs
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("card", index.CARDS, ids=lambda card: card.topic)
+def test_copied_script_runs_on_its_own(card, copied_runs):
+    result, seconds = copied_runs[card.topic].result()
+    assert result.returncode == 0, f"{card.topic} ({seconds:.1f} s):\n{result.stderr[-3000:]}"
+    assert result.stdout.strip(), "the main block prints the demo's result"
