@@ -7,8 +7,9 @@ import argparse
 import os
 import sys
 
-from . import __version__, index, render
+from . import __version__, index, plots, render
 from .errors import CheatsheetError
+from .files import write_new
 from .source import SnippetSource, read_snippet
 
 EXAMPLES = """\
@@ -18,6 +19,9 @@ examples:
   cheatsheet show conv --code > cnn.py copy-ready code only (aliases work too)
   cheatsheet search dropout rate       ranked full-text search
   cheatsheet roadmap                   the study path, fundamentals to deployment
+  cheatsheet run cnn --plot cnn.png    train a card's demo, check its figure, save its picture
+  cheatsheet check                     run every card: a smoke test of a lab machine
+  cheatsheet plot activations --out a.png
 """
 
 
@@ -61,13 +65,17 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
-    output = argparse.ArgumentParser(add_help=False)
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print JSON for scripts")
+    output = argparse.ArgumentParser(add_help=False, parents=[as_json])
     output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="highlight output (auto: only on a terminal, unless NO_COLOR is set)")
-    output.add_argument("--json", action="store_true", help="print JSON for scripts")
+    seeded = argparse.ArgumentParser(add_help=False)
+    seeded.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
 
-    def command(name, handler, help_text):
-        sub = commands.add_parser(name, parents=[output], help=help_text, description=help_text)
+    def command(name, handler, help_text, parents=(output,)):
+        sub = commands.add_parser(name, parents=list(parents), help=help_text,
+                                  description=help_text)
         sub.set_defaults(command=handler)
         return sub
 
@@ -78,7 +86,32 @@ def build_parser():
     search = command("search", cmd_search, "ranked full-text search over every card")
     search.add_argument("words", nargs="+", help="words that must all appear")
     command("roadmap", cmd_roadmap, "the study path, fundamentals to deployment")
-    add_lab_commands(commands)
+    run = command("run", cmd_run, "run a card's demo and check its figure against the target",
+                  parents=(as_json, seeded))
+    run.add_argument("topic", help="topic or alias")
+    run.add_argument("--plot", metavar="PATH", help="also save the card's picture as PNG")
+    run.add_argument("--force", action="store_true", help="overwrite an existing --plot file")
+    check = command("check", cmd_check, "run every card (or the named ones): smoke-test a machine",
+                    parents=(as_json, seeded))
+    check.add_argument("topics", nargs="*", metavar="TOPIC", help="cards to run (default: all)")
+    plot = command("plot", cmd_plot, "save a picture: " + ", ".join(plots.PLOTS), parents=(seeded,))
+    plot.add_argument("name", metavar="NAME", help=f"one of: {', '.join(plots.PLOTS)}")
+    plot.add_argument("--out", metavar="PATH", required=True, help="PNG file to write")
+    plot.add_argument("--topic", default=None,
+                      help="for learning-curves: whose demo to train (default: basics)")
+    plot.add_argument("--force", action="store_true", help="overwrite an existing file")
+    copy = command("copy", cmd_copy, "write a card as a runnable script: its code and its demo",
+                   parents=())
+    copy.add_argument("topic", help="topic or alias, e.g. cnn, conv, l2")
+    copy.add_argument("--to", metavar="FILE", help="write FILE (or DIR/<module>.py), not stdout")
+    copy.add_argument("--force", action="store_true", help="overwrite an existing file")
+    export = command("export", cmd_export, "export cards as Markdown, a notebook or one web page",
+                     parents=())
+    export.add_argument("--format", required=True, choices=("markdown", "notebook", "html"))
+    export.add_argument("--out", required=True, metavar="PATH", help="file (or directory) to write")
+    export.add_argument("topics", nargs="*", metavar="TOPIC",
+                        help="cards to export, in roadmap order (default: every card)")
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
 
 
@@ -127,7 +160,8 @@ def card_json(card):
 
 
 def run_hint(card):
-    return (f"python -m snippets.{card.module}   # run its demo (needs TensorFlow)\n"
+    return (f"cheatsheet run {card.topic}   # train its demo, check its figure (needs TensorFlow)\n"
+            f"python -m snippets.{card.module}   # the same demo, as a plain script\n"
             f"cheatsheet show {card.topic} --code > {card.module}_snippet.py   # copy-ready code")
 
 
@@ -183,29 +217,84 @@ def cmd_roadmap(args):
     return 0
 
 
+def cmd_run(args):
+    from . import runner
+
+    card = lookup(args.topic)
+    refuse_existing(args.plot, args.force)
+    runner.load_card_module(card)  # a missing TensorFlow is one line of error, before any output
+    if not args.json:
+        print(f"{card.topic} · {card.title}", flush=True)
+    progress = 0 if args.json else (1 if stdout_is_terminal() else 2)  # keras fit verbosity
+    result = runner.run_card(card, seed=args.seed, verbose=progress)
+    if args.plot and result["status"] != "error":
+        result["plot"] = save_card_plot(card, result, args)
+    if args.json:
+        print_json(runner.json_ready(result))
+    else:
+        print(render.run_report(result, runner.figure_line(result)), end="")
+    return 0 if result["status"] == "ok" else 1
+
+
+def cmd_check(args):
+    from . import runner
+
+    cards = [lookup(topic) for topic in args.topics] or list(index.CARDS)
+    environment = runner.environment()
+    if not args.json:
+        print(render.check_header(environment), flush=True)
+    results = []
+    for card in cards:
+        result = runner.run_card(card, seed=args.seed)
+        results.append(result)
+        if not args.json:  # one row as each card finishes: the progress of a long check
+            print(render.check_row(result, runner.figure_line(result)), flush=True)
+    failed = [result["topic"] for result in results if result["status"] != "ok"]
+    if args.json:
+        print_json({"environment": environment, "results": [
+            {key: value for key, value in runner.json_ready(result).items() if key != "history"}
+            for result in results]})
+    else:
+        total = sum(result["seconds"]["total"] for result in results)
+        print(f"\n{len(results) - len(failed)} of {len(results)} cards met their targets "
+              f"in {total:.1f} s" + (f"; not met: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+def cmd_plot(args):
+    from . import runner
+
+    refuse_existing(args.out, args.force)
+    options = {}
+    if args.topic is not None:
+        if args.name != "learning-curves":
+            raise CheatsheetError("--topic only applies to the learning-curves plot")
+        options["topic"] = lookup(args.topic).topic
+    runner.load_keras("plot")
+    write_new(args.out, plots.png_bytes(args.name, seed=args.seed, **options), force=args.force)
+    print(f"saved {args.name} to {args.out}")
+    return 0
+
+
+def refuse_existing(path, force):
+    """Fail before a long run, not after it, when its output file would be refused anyway."""
+    if path and os.path.exists(path) and not force:
+        raise CheatsheetError(f"{path} already exists; use --force to overwrite it")
+
+
+def save_card_plot(card, result, args):
+    """The card's own picture if it has one, else the learning curves of the run just made."""
+    if card.topic in plots.PLOTS:
+        data = plots.png_bytes(card.topic, seed=args.seed)
+    elif result.get("history") and "val_loss" in result["history"]:
+        data = plots.png_bytes("learning-curves", topic=card.topic, history=result["history"])
+    else:
+        raise CheatsheetError(f"card '{card.topic}' has no picture to save; plots: "
+                              + ", ".join(plots.PLOTS))
+    return write_new(args.plot, data, force=args.force)
+
+
 # -- copy and export: the logic lives in lab.py and export.py -------------------------------------
-
-def add_lab_commands(commands):
-    def writer(name, handler, help_text, examples):
-        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=examples,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-        sub.add_argument("--force", action="store_true", help="replace the file if it exists")
-        sub.set_defaults(command=handler)
-        return sub
-
-    copy = writer("copy", cmd_copy, "write a card as a runnable script (its code and demo)",
-                  "examples:\n  cheatsheet copy cnn > lab.py\n  cheatsheet copy cnn --to labs/")
-    copy.add_argument("topic", help="topic or alias, e.g. cnn, conv, l2")
-    copy.add_argument("--to", metavar="FILE", help="write FILE (or DIR/<module>.py), not stdout")
-    export = writer("export", cmd_export, "export cards as Markdown, a notebook or one web page",
-                    "examples:\n  cheatsheet export --format html --out cheatsheet.html\n"
-                    "  cheatsheet export --format notebook --out cnn.ipynb cnn rnn")
-    export.add_argument("--format", required=True, choices=("markdown", "notebook", "html"))
-    export.add_argument("--out", required=True, metavar="PATH", help="file (or directory) to write")
-    export.add_argument("topics", nargs="*", metavar="TOPIC",
-                        help="cards to export, in roadmap order whatever the order given "
-                             "(default: every card)")
-
 
 def cmd_copy(args):
     from . import lab
@@ -215,7 +304,7 @@ def cmd_copy(args):
         print(lab.script(card), end="")
     else:
         path = lab.copy(card, args.to, force=args.force)
-        print(f"Wrote {path}; run it with: python {path}", file=sys.stderr)
+        print(f"saved {card.topic} to {path}; run it with: python {path}")
     return 0
 
 
@@ -223,6 +312,7 @@ def cmd_export(args):
     from . import export
 
     cards = export.in_roadmap_order([lookup(topic) for topic in args.topics] or index.CARDS)
+    refuse_existing(export.target_path(args.format, args.out), args.force)  # before the work
     path = export.write(args.format, cards, args.out, force=args.force)
-    print(f"Wrote {path}: {len(cards)} card(s) as {args.format}", file=sys.stderr)
+    print(f"saved {len(cards)} card(s) as {args.format} to {path}")
     return 0

@@ -12,6 +12,7 @@ import json
 import re
 
 from . import __version__, index
+from .errors import CheatsheetError
 from .source import SnippetSource, display_path
 
 FORMATS = ("markdown", "notebook", "html")
@@ -19,11 +20,9 @@ EXTENSIONS = {"markdown": ".md", "notebook": ".ipynb", "html": ".html"}
 TITLE = "Keras 3 deep-learning cheatsheet"
 PITFALLS_HEADING = "Keras 3 pitfalls this card avoids"
 
-# Plots that need no training, by the card they illustrate: (plots.png_bytes name, caption).
-PLOTS = {
-    "activations": ("activations", "Sigmoid, ReLU and softmax over a range of inputs."),
-    "lr-schedule": ("lr-schedule", "The learning rate the schedule gives at each step."),
-}
+# The cards whose picture needs no training (cheatsheet.plots draws it as fast as a lookup does
+# not, but in a second or two): the web page embeds these, under the card of the same name.
+PLOTTED_CARDS = ("activations", "lr-schedule")
 
 
 def in_roadmap_order(cards):
@@ -211,31 +210,40 @@ def inline(text):
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
 
 
-def default_png():
-    """plots.png_bytes, or None when this build has no plotting module (the page says so)."""
+def plotted(card):
+    """The name of the plot the page embeds for this card, or None."""
+    from . import plots
+
+    return card.topic if card.topic in PLOTTED_CARDS and card.topic in plots.PLOTS else None
+
+
+def default_png(name, seed=0):
+    from . import plots
+
+    return plots.png_bytes(name, seed=seed)
+
+
+def figure(name, png):
+    """The plot as an <img> with a PNG data URI, or a note saying why it is missing."""
+    from . import plots
+
     try:
-        from .plots import png_bytes
-    except ImportError as error:
-        if getattr(error, "name", None) not in ("cheatsheet.plots", "matplotlib"):
-            raise
-        return None
-    return png_bytes
+        data = base64.b64encode(png(name, seed=0)).decode("ascii")
+    except CheatsheetError as error:  # e.g. no TensorFlow or matplotlib where the page is made
+        return (f'<p class="plot-missing">Plot "{name}" not embedded: '
+                f"{html_lib.escape(str(error))}</p>")
+    what = plots.PLOTS[name][0]
+    caption = html_lib.escape(f"{what[:1].upper()}{what[1:]} (cheatsheet plot {name}).")
+    return (f'<figure><img src="data:image/png;base64,{data}" alt="{caption}">'
+            f"<figcaption>{caption}</figcaption></figure>")
 
 
-def figure(card, png):
-    name, caption = PLOTS[card.topic]
-    if png is None:
-        return (f'<p class="plot-missing">Plot "{name}" not embedded: this installation has no '
-                f"plotting module (run <code>cheatsheet plot {name}</code> where it does).</p>")
-    data = base64.b64encode(png(name, seed=0)).decode("ascii")
-    return (f'<figure><img src="data:image/png;base64,{data}" alt="{html_lib.escape(caption)}">'
-            f"<figcaption>{html_lib.escape(caption)}</figcaption></figure>")
+def page(cards, png=None):
+    """One self-contained HTML page: no request leaves it (its CSP forbids any).
 
-
-def page(cards, png="default"):
-    """One self-contained HTML page: no request leaves it (its CSP forbids any)."""
-    if png == "default":
-        png = default_png() if any(card.topic in PLOTS for card in cards) else None
+    `png(name, seed=0)` draws the embedded plots (default: cheatsheet.plots.png_bytes).
+    """
+    png = png or default_png
     sections = sections_of(cards)
     toc, body = [], []
     for number, (section, why, section_cards) in enumerate(sections, start=1):
@@ -265,7 +273,8 @@ def card_html(card, png):
         meta += " · See also: " + ", ".join(
             f'<a href="#card-{topic}">{html_lib.escape(title_of(topic))}</a>'
             for topic in card.see_also)
-    plot = figure(card, png) + "\n" if card.topic in PLOTS else ""
+    name = plotted(card)
+    plot = figure(name, png) + "\n" if name else ""
     return (f'<article class="card" id="card-{card.topic}">\n'
             f'<h3>{title} <span class="topic">{card.topic}</span></h3>\n'
             f'<p class="summary">{inline(card.summary)}</p>\n'

@@ -1,7 +1,6 @@
 """Writing files for the user: never over their work without --force, never half-written."""
 
 import os
-import tempfile
 
 from .errors import CheatsheetError
 
@@ -20,6 +19,8 @@ def write_new(path, data, force=False):
         raise CheatsheetError(f"no such directory: {directory}")
     if isinstance(data, str):
         data = data.encode("utf-8")
+    import tempfile  # here, not at the top: lookups import this module and never write
+
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".cheatsheet-", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as file:

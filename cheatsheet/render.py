@@ -139,3 +139,44 @@ def search_results(hits, style):
         f"{style('topic', card.topic.ljust(width))}  {card.title}  "
         f"{style('dim', '[' + ', '.join(fields) + ']')}"
         for card, _, fields in hits) + "\n"
+
+
+def run_report(result, figure):
+    """After `run`: what was built, the figure against its target, where the time went."""
+    if result["status"] == "error":
+        return f"failed      {figure}\n" + "".join(f"            {line}\n"
+                                                  for line in result.get("where", []))
+    seconds = result["seconds"]
+    params = result.get("params")
+    lines = [
+        f"built       {params:,} parameters" if params else "built       no trainable model",
+        f"result      {figure}: {'met' if result['status'] == 'ok' else 'MISSED'}",
+        f"time        import {seconds['import']:.1f} s · build {seconds['build']:.1f} s · "
+        f"training {seconds['train']:.1f} s · total {seconds['total']:.1f} s",
+    ]
+    if result.get("plot"):
+        lines.append(f"plot        saved to {result['plot']}")
+    return "\n".join(lines) + "\n"
+
+
+CHECK_COLUMNS = "{topic:<22} {status:<7} {seconds:>7}  {result}"
+
+
+def check_header(environment):
+    """Versions, backend and devices, then the column names of the table."""
+    versions = [f"Python {environment['python']}"]
+    if "tensorflow" in environment:
+        versions.append(f"TensorFlow {environment['tensorflow']}")
+    versions += [f"Keras {environment['keras']}", f"backend {environment['backend']}"]
+    return "\n".join([
+        " · ".join(versions),
+        f"devices: {', '.join(environment['devices']) or 'none found'} · "
+        f"Keras imported in {environment['import_seconds']:.1f} s",
+        "",
+        CHECK_COLUMNS.format(topic="topic", status="status", seconds="seconds", result="result"),
+    ])
+
+
+def check_row(result, figure):
+    return CHECK_COLUMNS.format(topic=result["topic"], status=result["status"],
+                                seconds=f"{result['seconds']['total']:.1f}", result=figure)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cheatsheet import export, index
+from cheatsheet.errors import CheatsheetError
 from cheatsheet.source import SnippetSource
 
 from . import browser
@@ -151,7 +152,7 @@ class Page(HTMLParser):
 
 
 def test_html_is_self_contained_and_holds_every_card(cli, tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "default_png", lambda: lambda name, seed=0: TINY_PNG)
+    monkeypatch.setattr(export, "default_png", lambda name, seed=0: TINY_PNG)
     text = exported(cli, tmp_path, "html")
     page = Page(text)
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
@@ -177,7 +178,7 @@ def test_html_is_self_contained_and_holds_every_card(cli, tmp_path, monkeypatch)
     assert len(buttons) == len(TOPICS) and "@media print" in text
 
 
-def test_html_plots_go_to_their_cards_and_degrade_without_a_plotting_module(monkeypatch):
+def test_html_plots_go_to_their_cards_and_degrade_to_a_note(monkeypatch):
     cards = [index.find("activations")]
     asked = []
 
@@ -187,11 +188,23 @@ def test_html_plots_go_to_their_cards_and_degrade_without_a_plotting_module(monk
 
     assert 'src="data:image/png;base64,' in export.page(cards, png=png)
     assert asked == [("activations", 0)]
-    assert "<img" not in export.page([index.find("basics")], png=png)
-    monkeypatch.setitem(__import__("sys").modules, "cheatsheet.plots", None)  # import fails
-    assert export.default_png() is None
-    page = export.page(cards)
-    assert "<img" not in page and 'Plot "activations" not embedded' in page
+    assert "<img" not in export.page([index.find("basics")], png=png)  # trained plots: none
+
+    def no_tensorflow(name, seed=0):
+        raise CheatsheetError("'plot' needs TensorFlow with Keras 3")
+
+    page = export.page(cards, png=no_tensorflow)
+    assert "<img" not in page
+    assert "Plot \"activations\" not embedded: 'plot' needs TensorFlow" in html.unescape(page)
+
+
+def test_only_cards_with_a_plot_that_needs_no_training_get_one():
+    from cheatsheet import plots
+
+    schedule = index.CARDS[0]._replace(topic="lr-schedule")
+    assert export.plotted(schedule) == ("lr-schedule" if "lr-schedule" in plots.PLOTS else None)
+    assert export.plotted(index.find("activations")) == "activations"
+    assert "learning-curves" not in export.PLOTTED_CARDS  # it trains a model first
 
 
 def test_html_code_is_highlighted_and_escaped():
@@ -220,7 +233,7 @@ def test_export_refuses_to_overwrite_without_force(cli, tmp_path):
     assert target.read_bytes() == b"my notes\n"
     forced = cli("export", "--format", "markdown", "--out", str(target), "--force")
     assert forced.status == 0
-    assert forced.err == f"Wrote {target}: {len(TOPICS)} card(s) as markdown\n"
+    assert forced.out == f"saved {len(TOPICS)} card(s) as markdown to {target}\n"
     assert target.read_text().startswith("# Keras 3 deep-learning cheatsheet")
 
 
@@ -291,7 +304,7 @@ def test_html_page_renders_in_chromium_without_errors(cli, tmp_path, chromium):
 @pytest.mark.slow
 def test_the_browser_check_catches_script_errors_and_network_fetches(tmp_path, chromium):
     """The check above can fail: a broken script and a remote image are both reported."""
-    page = export.page([index.find("basics")], png=None)
+    page = export.page([index.find("basics")])
     broken = page.replace("</body>", '<script>notDefined();</script>'
                                      '<img src="http://example.invalid/x.png"></body>')
     (tmp_path / "broken.html").write_text(broken, encoding="utf-8")

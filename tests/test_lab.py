@@ -59,8 +59,8 @@ def test_a_snippet_without_main_block_gets_one(monkeypatch):
 def test_copy_to_a_file_then_again_without_force_leaves_it_byte_for_byte(cli, tmp_path):
     target = tmp_path / "lab.py"
     first = cli("copy", "basics", "--to", str(target))
-    assert first.status == 0 and first.out == ""
-    assert first.err == f"Wrote {target}; run it with: python {target}\n"
+    assert first.status == 0 and first.err == ""
+    assert first.out == f"saved basics to {target}; run it with: python {target}\n"
     assert target.read_text() == lab.script(index.find("basics"))
     target.write_bytes(target.read_bytes() + b"# my own notes\n")  # the learner's edits
     before = target.read_bytes()

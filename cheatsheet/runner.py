@@ -1,0 +1,137 @@
+"""Run card demos: import TensorFlow once and quietly, seed, time, and judge each result.
+
+Only `run`, `check` and `plot` come here; lookups never do, so they never pay for TensorFlow.
+"""
+
+import contextlib
+import importlib
+import os
+import sys
+import time
+import traceback
+
+from .errors import CheatsheetError
+
+INSTALL_HINT = "pip install 'tensorflow>=2.16' (or run: make demo)"
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """Send file descriptor 2 to /dev/null: TensorFlow's C++ start-up lines bypass Python and
+    ignore TF_CPP_MIN_LOG_LEVEL ('All log messages before absl::InitializeLog()', oneDNN, CUDA)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def load_keras(command="run"):
+    """Import Keras 3 (and its backend) once, or explain in one line how to install it."""
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    if not os.environ.get("TF_CPP_MIN_LOG_LEVEL"):  # quiet the C++ logs after start-up too
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    try:
+        with quiet_stderr():
+            import keras
+    except ImportError as error:
+        missing = getattr(error, "name", None) or "tensorflow"
+        raise CheatsheetError(f"'{command}' needs TensorFlow with Keras 3, but {missing} cannot "
+                              f"be imported: {INSTALL_HINT}") from None
+    return keras
+
+
+_import_seconds = {}  # snippet module -> seconds its first import took (Keras included, if first)
+
+
+def load_card_module(card, command="run"):
+    """Import a card's snippet module once (after Keras, so that import is quiet too)."""
+    name = f"snippets.{card.module}"
+    if name not in sys.modules:
+        started = time.perf_counter()
+        load_keras(command)
+        try:
+            importlib.import_module(name)
+        except ImportError as error:
+            raise CheatsheetError(f"card '{card.topic}' needs {error.name}, which is not "
+                                  f"installed: pip install {error.name}") from None
+        _import_seconds[card.module] = time.perf_counter() - started
+    return sys.modules[name]
+
+
+def run_card(card, seed=0, verbose=0):
+    """Run one card's demo and return a plain result dict (never raises for a failing card)."""
+    result = {"topic": card.topic, "title": card.title}
+    module = load_card_module(card)  # a missing library stops everything: not the card's fault
+    imported = _import_seconds.get(card.module, 0.0)
+    started = time.perf_counter()
+    try:
+        outcome = module.demo(seed=seed, verbose=verbose)
+    except Exception as error:  # a broken card: report it and let `check` go on
+        result.update(status="error", error=f"{type(error).__name__}: {error}",
+                      where=traceback.format_exc(limit=-1).strip().splitlines()[-3:],
+                      seconds={"import": imported,
+                               "total": imported + time.perf_counter() - started})
+        return result
+    ran = time.perf_counter() - started
+    met = (outcome["value"] >= outcome["target"] if outcome["higher_is_better"]
+           else outcome["value"] <= outcome["target"])
+    result.update(
+        status="ok" if met else "missed",
+        metric=outcome["metric"],
+        value=float(outcome["value"]),
+        target=outcome["target"],
+        higher_is_better=outcome["higher_is_better"],
+        params=outcome.get("params"),
+        seconds={
+            "import": imported,
+            "build": outcome.get("build_seconds", 0.0),
+            "train": outcome.get("train_seconds", 0.0),
+            "total": imported + ran,
+        },
+        history=outcome.get("history"),
+        outcome=outcome,
+    )
+    return result
+
+
+def figure_line(result):
+    """`held-out accuracy 0.985 (target >= 0.97)`."""
+    if result["status"] == "error":
+        return result["error"]
+    return (f"{result['metric']} {format_number(result['value'])} "
+            f"(target {'>=' if result['higher_is_better'] else '<='} "
+            f"{format_number(result['target'])})")
+
+
+def format_number(value):
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
+        return f"{value:.2e}"
+    return f"{value:.4g}"
+
+
+def environment():
+    """Versions, backend and devices, for the `check` header."""
+    started = time.perf_counter()
+    keras = load_keras("check")
+    info = {
+        "import_seconds": time.perf_counter() - started,
+        "python": sys.version.split()[0],
+        "keras": keras.__version__,
+        "backend": keras.config.backend(),
+        "devices": keras.distribution.list_devices(),
+    }
+    if info["backend"] == "tensorflow":
+        info["tensorflow"] = sys.modules["tensorflow"].__version__
+    return info
+
+
+def json_ready(result):
+    """The result without the raw demo outcome (it may hold arrays)."""
+    return {key: value for key, value in result.items() if key != "outcome"}

@@ -1,0 +1,152 @@
+"""`run`, `check` and `plot`: say plainly what happened, keep going past a broken card."""
+
+import json
+
+import pytest
+from matplotlib import image
+
+from cheatsheet import plots
+
+from .conftest import run_python
+
+BLOCK_TENSORFLOW = (
+    "import sys\n"
+    "class Blocked:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name.split('.')[0] in ('tensorflow', 'keras'):\n"
+    "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+    "sys.meta_path.insert(0, Blocked())\n"
+    "from cheatsheet.cli import main\n"
+)
+
+
+def assert_picture(path, min_width=400, min_height=250):
+    """A real PNG of a sensible size with something drawn on it."""
+    pixels = image.imread(path)
+    height, width = pixels.shape[:2]
+    assert width >= min_width and height >= min_height
+    assert pixels[..., :3].std() > 0.05, "the picture is blank"
+
+
+def test_run_prints_what_was_built_the_figure_against_its_target_and_the_time(cli):
+    result = cli("run", "basics")
+    assert result.status == 0, result.err
+    assert "built       2,049 parameters" in result.out
+    assert "held-out accuracy 0." in result.out and "(target >= 0.93): met" in result.out
+    assert "import" in result.out and "training" in result.out
+
+
+def test_run_json(cli):
+    result = json.loads(cli("run", "activations", "--json").out)
+    assert result["status"] == "ok" and result["value"] <= result["target"] == 1e-6
+    assert set(result["seconds"]) == {"import", "build", "train", "total"}
+
+
+def test_run_exits_1_when_the_card_misses_its_target(cli, monkeypatch):
+    from snippets import activations
+
+    real_demo = activations.demo
+    monkeypatch.setattr(activations, "demo",
+                        lambda **kwargs: {**real_demo(**kwargs), "value": 0.5})
+    result = cli("run", "activations")
+    assert result.status == 1
+    assert "(target <= 1.00e-06): MISSED" in result.out
+
+
+def test_check_goes_on_past_a_broken_card_and_exits_1(cli, monkeypatch):
+    from snippets import activations
+
+    def broken(**_):
+        raise RuntimeError("the lab machine is out of memory")
+
+    monkeypatch.setattr(activations, "demo", broken)
+    result = cli("check", "activations", "basics")
+    assert result.status == 1
+    assert "TensorFlow" in result.out and "Keras" in result.out and "devices:" in result.out
+    rows = {line.split()[0]: line for line in result.out.splitlines()
+            if line.split()[:1] in (["activations"], ["basics"])}
+    assert "error" in rows["activations"] and "out of memory" in rows["activations"]
+    assert " ok " in rows["basics"]
+    assert "1 of 2 cards met their targets" in result.out
+
+
+def test_check_json(cli):
+    report = json.loads(cli("check", "activations", "--json").out)
+    assert report["environment"]["backend"]
+    assert [row["status"] for row in report["results"]] == ["ok"]
+
+
+def test_check_unknown_topic_fails_before_running_anything(cli):
+    result = cli("check", "basics", "trnasformer")
+    assert result.status == 1 and result.err.startswith("Error: no card named 'trnasformer'")
+    assert result.out == ""
+
+
+def test_early_stop_marker_follows_the_curve():
+    assert plots.early_stop_epoch([5, 4, 3, 3.5, 3.6, 3.7, 2.0], patience=3) == (2, 5)
+    assert plots.early_stop_epoch([5, 4, 3, 2, 1], patience=3) == (4, None)
+
+
+@pytest.mark.parametrize("name", list(plots.PLOTS))
+def test_every_plot_is_a_real_picture(cli, tmp_path, name):
+    out = tmp_path / f"{name}.png"
+    result = cli("plot", name, "--out", str(out))
+    assert result.status == 0, result.err
+    assert_picture(out)
+
+
+def test_plot_never_overwrites_without_force(cli, tmp_path):
+    out = tmp_path / "mine.png"
+    out.write_bytes(b"a learner's own file")
+    result = cli("plot", "activations", "--out", str(out))
+    assert result.status == 1 and "already exists; use --force" in result.err
+    assert out.read_bytes() == b"a learner's own file"
+    assert cli("plot", "activations", "--out", str(out), "--force").status == 0
+    assert_picture(out)
+
+
+def test_run_refuses_an_existing_plot_file_before_training(cli, tmp_path):
+    out = tmp_path / "curves.png"
+    out.write_bytes(b"keep me")
+    result = cli("run", "basics", "--plot", str(out))
+    assert result.status == 1 and result.out == "" and out.read_bytes() == b"keep me"
+
+
+def test_run_plot_saves_the_learning_curves_of_that_run(cli, tmp_path):
+    out = tmp_path / "curves.png"
+    result = cli("run", "basics", "--plot", str(out))
+    assert result.status == 0 and f"saved to {out}" in result.out
+    assert_picture(out)
+
+
+def test_unknown_plot_name_suggests_one(cli, tmp_path):
+    result = cli("plot", "activation", "--out", str(tmp_path / "a.png"))
+    assert result.status == 1 and "Did you mean: activations?" in result.err
+
+
+@pytest.mark.slow
+def test_without_tensorflow_lookups_work_and_run_check_plot_say_how_to_install(tmp_path):
+    probe = BLOCK_TENSORFLOW + (
+        "import io, contextlib\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['show', 'basics']) == 0 and main(['search', 'adam']) == 0\n"
+        f"for argv in (['run', 'basics'], ['check'], ['plot', 'activations', '--out', "
+        f"{str(tmp_path / 'a.png')!r}]):\n"
+        "    print(main(argv))\n"
+    )
+    result = run_python("-c", probe)
+    assert result.stdout.split() == ["1", "1", "1"], result.stderr
+    errors = result.stderr.splitlines()
+    assert len(errors) == 3
+    for line in errors:
+        assert line.startswith("Error: '") and "needs TensorFlow" in line and "pip install" in line
+
+
+@pytest.mark.slow
+def test_run_in_a_fresh_process_is_quiet_on_stderr():
+    # TensorFlow's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL; `run` must still hide them.
+    result = run_python("-m", "cheatsheet", "run", "activations", "--json",
+                        env={"TF_CPP_MIN_LOG_LEVEL": ""})
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert json.loads(result.stdout)["status"] == "ok"
