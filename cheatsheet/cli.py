@@ -22,6 +22,8 @@ examples:
   cheatsheet run cnn --plot cnn.png    train a card's demo, check its figure, save its picture
   cheatsheet check                     run every card: a smoke test of a lab machine
   cheatsheet plot activations --out a.png
+  cheatsheet copy cnn --to lab.py      a card as a runnable script: its code and its demo
+  cheatsheet export --format html --out sheet.html
 """
 
 
@@ -107,7 +109,8 @@ def build_parser():
     copy.add_argument("--force", action="store_true", help="overwrite an existing file")
     export = command("export", cmd_export, "export cards as Markdown, a notebook or one web page",
                      parents=())
-    export.add_argument("--format", required=True, choices=("markdown", "notebook", "html"))
+    export.add_argument("--format", required=True, choices=("markdown", "notebook", "html"),
+                        help="one Markdown document, a Jupyter notebook, or one printable page")
     export.add_argument("--out", required=True, metavar="PATH", help="file (or directory) to write")
     export.add_argument("topics", nargs="*", metavar="TOPIC",
                         help="cards to export, in roadmap order (default: every card)")

@@ -88,6 +88,7 @@ def fence(code, language="python"):
 
 def markdown(cards):
     sections = sections_of(cards)
+    exported = {card.topic for card in cards}
     parts = [f"# {TITLE}", "",
              f"Every code block is read from the tested snippet files of keras-cheatsheet "
              f"{__version__}. `cheatsheet copy TOPIC` writes a card's runnable script.", "",
@@ -106,8 +107,9 @@ def markdown(cards):
                       f"**{PITFALLS_HEADING}**", ""]
             parts += [f"- {pitfall}" for pitfall in card.pitfalls]
             parts += ["", f"Source: {source_line(card)}."]
-            if card.see_also:
+            if card.see_also:  # a link where the card is in this document, else its name
                 links = ", ".join(f"[{title_of(topic)}](#{slug(title_of(topic))})"
+                                  if topic in exported else f"{title_of(topic)} (`{topic}`)"
                                   for topic in card.see_also)
                 parts.append(f"See also: {links}.")
     return "\n".join(parts) + "\n"
@@ -245,6 +247,7 @@ def page(cards, png=None):
     """
     png = png or default_png
     sections = sections_of(cards)
+    exported = {card.topic for card in cards}
     toc, body = [], []
     for number, (section, why, section_cards) in enumerate(sections, start=1):
         anchor = f"section-{slug(section)}"
@@ -254,14 +257,14 @@ def page(cards, png=None):
         body.append(f'<section id="{anchor}"><h2>{number}. {html_lib.escape(section)}</h2>'
                     f'<p class="why">{inline(why)}</p>')
         for card in section_cards:
-            body.append(card_html(card, png))
+            body.append(card_html(card, png, exported))
         body.append("</section>")
     return TEMPLATE.format(
         title=html_lib.escape(TITLE), version=__version__, count=len(in_roadmap_order(cards)),
         style=STYLE, script=SCRIPT, toc="\n".join(toc), body="\n".join(body))
 
 
-def card_html(card, png):
+def card_html(card, png, exported):
     source = SnippetSource.of(card)
     code = highlight_html(source.copy_ready(card.functions).rstrip("\n"))
     title = html_lib.escape(card.title)
@@ -269,9 +272,11 @@ def card_html(card, png):
     meta = (f"<code>{display_path(card)}</code>, tested in "
             f"<code>tests/cards/test_{card.module}.py</code> · runnable script: "
             f"<code>cheatsheet copy {card.topic}</code>")
-    if card.see_also:
+    if card.see_also:  # a link where the card is on this page, else its name
         meta += " · See also: " + ", ".join(
             f'<a href="#card-{topic}">{html_lib.escape(title_of(topic))}</a>'
+            if topic in exported else
+            f"{html_lib.escape(title_of(topic))} (<code>{topic}</code>)"
             for topic in card.see_also)
     name = plotted(card)
     plot = figure(name, png) + "\n" if name else ""

@@ -54,8 +54,9 @@ def test_markdown_has_every_card_in_roadmap_order_with_note_code_and_pitfalls(cl
         assert f"cheatsheet copy {card.topic}" in block
 
 
-def test_markdown_links_point_at_headings(cli, tmp_path):
-    text = exported(cli, tmp_path, "markdown")
+@pytest.mark.parametrize("topics", [(), ("basics",)], ids=["all", "one"])
+def test_markdown_links_point_at_headings(cli, tmp_path, topics):
+    text = exported(cli, tmp_path, "markdown", *topics)
     anchors = {export.slug(heading) for heading in re.findall(r"^#+ (.+)$", text, re.M)}
     links = re.findall(r"\]\(#([^)]+)\)", text)
     assert links and set(links) <= anchors
@@ -176,6 +177,13 @@ def test_html_is_self_contained_and_holds_every_card(cli, tmp_path, monkeypatch)
         assert all(pitfall.replace("`", "") in words for pitfall in card.pitfalls)
     buttons = [attrs for tag, attrs in page.tags if tag == "button"]
     assert len(buttons) == len(TOPICS) and "@media print" in text
+
+
+def test_html_of_some_cards_links_only_within_itself():
+    page = Page(export.page([index.find("basics")], png=lambda name, seed=0: TINY_PNG))
+    hrefs = [attrs["href"] for _, attrs in page.tags if "href" in attrs]
+    assert hrefs and all(href[1:] in page.ids for href in hrefs)
+    assert "Activation functions (activations)" in "".join(page.text)  # see-also, unlinked
 
 
 def test_html_plots_go_to_their_cards_and_degrade_to_a_note(monkeypatch):
