@@ -93,6 +93,79 @@ CARDS = (
         ),
         see_also=("basics",),
     ),
+    # -- Quick reference --------------------------------------------------------------------
+    Card(
+        topic="losses",
+        title="Loss functions",
+        section="Quick reference",
+        summary="Eight Keras losses, each beside its NumPy formula and a line on when to use it.",
+        note=(
+            "A loss turns a batch of predictions into the one number training drives down, and "
+            "the head decides which to use. Regression: mean squared error (big errors cost most; "
+            "it predicts the mean), mean absolute error (every unit costs the same; robust to "
+            "outliers, it predicts the median) or Huber (squared below delta, linear above). A "
+            "sigmoid head takes binary cross-entropy; a softmax head takes categorical "
+            "cross-entropy on one-hot labels or the sparse form on integer labels, which gives "
+            "the same number. Hinge is the SVM margin on -1/1 labels; KL divergence measures how "
+            "far one distribution is from another. Each NumPy formula here equals Keras to 1e-6. "
+            "The seed's \"huber_loss\" is not a Keras name (\"huber\" is, or "
+            "keras.losses.Huber()), and compile accepts it anyway: the ValueError comes only at "
+            "the first fit."
+        ),
+        module="losses",
+        functions=("mean_squared_error", "mean_absolute_error", "huber", "binary_crossentropy",
+                   "categorical_crossentropy", "sparse_categorical_crossentropy", "hinge",
+                   "kl_divergence", "keras_losses"),
+        aliases=("loss", "mse", "mae", "huber", "cross-entropy", "hinge", "kl-divergence"),
+        pitfalls=(
+            "`loss=\"huber_loss\"` is not a Keras identifier: compile succeeds and the first fit "
+            "raises ValueError. Write `\"huber\"` or `keras.losses.Huber(delta=1.0)`.",
+            "Match labels to the loss: CategoricalCrossentropy takes one-hot (batch, k), "
+            "SparseCategoricalCrossentropy integers (batch,); swapped, both raise a shape "
+            "ValueError.",
+            "Prefer `import keras` and the class forms (`keras.losses.MeanSquaredError()`): "
+            "`tf.keras.losses` and `keras.losses` spell some short aliases differently.",
+        ),
+        see_also=("metrics", "basics", "activations"),
+    ),
+    Card(
+        topic="metrics",
+        title="Evaluation metrics",
+        section="Quick reference",
+        summary="Metric objects that fit each head (sigmoid, softmax, regression), and a custom "
+                "metric.",
+        note=(
+            "A metric is what you report, not what you train: accuracy, precision (of the "
+            "predicted positives, the share that is right), recall (of the real positives, the "
+            "share found), F1 (their harmonic mean) and AUC (how well scores rank positives "
+            "above negatives, over all thresholds) for classifiers; MSE, MAE and R^2 (the share "
+            "of variance explained, 0 for predicting the mean) for regression. Pass metric "
+            "objects with explicit arguments that fit the head: a 1-unit sigmoid takes binary "
+            "metrics at threshold 0.5 and (batch, 1) labels; a softmax with integer labels takes "
+            "only SparseCategoricalAccuracy, with one-hot labels also macro F1 and AUC; a "
+            "regression head takes the error metrics. A custom metric uses keras.ops, casts "
+            "y_true to the prediction's dtype, returns one value per sample so Keras averages "
+            "exactly, takes absolute errors (the seed's signed mean lets +0.5 and -0.5 cancel "
+            "to 0) and is registered so a saved model reloads. Each value equals scikit-learn's "
+            "(AUC within 1e-2: Keras sums the ROC curve over 200 thresholds)."
+        ),
+        module="metrics",
+        functions=("binary_head_metrics", "softmax_head_metrics", "mean_relative_error",
+                   "regression_head_metrics"),
+        aliases=("metric", "accuracy", "precision", "recall", "f1", "auc", "r2"),
+        pitfalls=(
+            "The string `\"f1_score\"` on a 1-unit sigmoid head becomes F1Score(threshold=None), "
+            "which counts every sample as positive and reports the F1 of that guess. Use "
+            "`keras.metrics.F1Score(average=\"micro\", threshold=0.5)` with (batch, 1) labels.",
+            "With integer labels on a softmax head only `\"accuracy\"` works: `\"precision\"`, "
+            "`\"recall\"`, `\"f1_score\"` and `\"auc\"` raise shape ValueErrors. Keep "
+            "SparseCategoricalAccuracy, or one-hot the labels for the others.",
+            "The seed's custom metric fails on integer labels (dtype TypeError), lets errors "
+            "cancel (a signed mean) and cannot be reloaded unregistered: cast `y_true`, take "
+            "absolute values, decorate with `@keras.saving.register_keras_serializable`.",
+        ),
+        see_also=("losses", "basics"),
+    ),
 )
 
 # Every name a user may type, resolved to its card. Built once at import; ~20 entries.
