@@ -164,8 +164,8 @@ def card_json(card):
 
 def run_hint(card):
     return (f"cheatsheet run {card.topic}   # train its demo, check its figure (needs TensorFlow)\n"
-            f"python -m snippets.{card.module}   # the same demo, as a plain script\n"
-            f"cheatsheet show {card.topic} --code > {card.module}_snippet.py   # copy-ready code")
+            f"cheatsheet copy {card.topic} --to {card.module}.py   # a runnable script for your lab\n"
+            f"cheatsheet show {card.topic} --code   # only the functions above, with their imports")
 
 
 # -- commands -------------------------------------------------------------------------------------
