@@ -185,6 +185,66 @@ CARDS = (
         ),
         see_also=("functional", "sequential"),
     ),
+    # -- Optimization -----------------------------------------------------------------------
+    Card(
+        topic="optimizers",
+        title="Optimizers",
+        section="Optimization",
+        summary="SGD with momentum, Adam, RMSprop and Adagrad on one problem, with their "
+                "loss curves.",
+        note=(
+            "An optimizer turns gradients into weight updates. SGD with momentum keeps a "
+            "velocity (0.9 * velocity - lr * gradient) that smooths noisy gradients and speeds "
+            "up along directions they agree on. Adam keeps bias-corrected moving averages of the "
+            "gradient and of its square and divides one by the root of the other, so each weight "
+            "gets its own step size: its first step is about lr in every coordinate, whatever "
+            "the gradient's scale. RMSprop divides by the root of a moving average of squared "
+            "gradients; Adagrad by the root of their running sum, which only grows, so a "
+            "steady gradient gets ever smaller steps. compare_optimizers trains one model from "
+            "one start with each and returns the loss per epoch."
+        ),
+        module="optimizers",
+        functions=("make_optimizers", "build_model", "compare_optimizers"),
+        aliases=("optimizer", "sgd", "momentum", "adam", "rmsprop", "adagrad"),
+        pitfalls=(
+            "One optimizer instance serves one model: it builds its slots (velocities, moving "
+            "averages) for that model's variables, and a second model raises ValueError "
+            "'Unknown variable'. make_optimizers returns new instances on every call.",
+            "Keras 3 rejects the legacy `lr=` (ValueError): write `learning_rate=`. A decaying "
+            "rate is a schedule (see lr-schedule), not `decay=`.",
+            "`optimizer=\"adam\"` uses the defaults; pass an instance to set learning_rate, "
+            "momentum, beta_1/beta_2 or rho.",
+        ),
+        see_also=("lr-schedule", "basics"),
+    ),
+    Card(
+        topic="lr-schedule",
+        title="Learning-rate schedule",
+        section="Optimization",
+        summary="ExponentialDecay as SGD's rate: lr = 1e-2 * 0.9 ** (step / 10000), read "
+                "every step.",
+        note=(
+            "A schedule is a function of the optimizer's step counter, read at every update. "
+            "ExponentialDecay gives initial * rate ** (step / decay_steps): the seed's 1e-2 "
+            "loses 10% every 10,000 updates (9e-3 at step 10,000, 7.68e-3 at 25,000), smoothly, "
+            "or in jumps with staircase=True, which floors the exponent. Big early steps cover "
+            "ground, small late ones settle into a minimum. Steps count batches, not epochs: "
+            "at 43 batches an epoch the seed's decay barely moves in a short run, so the demo "
+            "decays once per epoch instead."
+        ),
+        module="lr_schedule",
+        functions=("make_schedule", "make_sgd", "schedule_curve"),
+        aliases=("learning-rate-schedule", "exponential-decay", "lr-decay", "schedule"),
+        pitfalls=(
+            "A schedule owns the rate: `optimizer.learning_rate = x` raises TypeError ('not "
+            "settable'), and so does `ReduceLROnPlateau` as soon as it tries to lower it. Use "
+            "either a schedule or a float rate with ReduceLROnPlateau, not both.",
+            "Keras 3 ignores the legacy `decay=` argument (it only warns) and rejects `lr=`: "
+            "decay has to be a schedule passed as `learning_rate=`.",
+            "`decay_steps` counts optimizer updates (batches), not epochs.",
+        ),
+        see_also=("optimizers",),
+    ),
 )
 
 # Every name a user may type, resolved to its card. Built once at import; ~20 entries.
