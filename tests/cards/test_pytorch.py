@@ -9,9 +9,23 @@ import pytest
 
 from snippets import pytorch
 
+from ..conftest import run_python
 from ..kerastest import assert_trains_and_round_trips
 
 REPO = Path(__file__).resolve().parents[2]
+# Runs the card as a script where `import torch` fails, as on a machine without the extra.
+WITHOUT_TORCH = """
+import importlib.abc, runpy, sys
+
+class NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {name!r}")
+
+sys.meta_path.insert(0, NoTorch())
+runpy.run_path(sys.argv[1], run_name="__main__")
+print("torch imported:", any(name.split(".")[0] == "torch" for name in sys.modules))
+"""
 # Hand count: conv kernels are 3 * 3 * in * out plus one bias per filter; Dense is in * out + out.
 HAND_COUNT = (3 * 3 * 1 * 32 + 32) + (3 * 3 * 32 * 64 + 64) + (9216 * 128 + 128) + (128 * 10 + 10)
 
@@ -107,6 +121,13 @@ def test_module_imports_and_builds_the_twin_without_torch(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(pytorch)
+
+
+@pytest.mark.slow
+def test_card_runs_its_demo_as_a_script_without_torch(tmp_path):
+    result = run_python("-c", WITHOUT_TORCH, str(REPO / "snippets" / "pytorch.py"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "held-out accuracy" in result.stdout and "torch imported: False" in result.stdout
 
 
 def test_nothing_else_in_the_project_imports_torch():
