@@ -164,7 +164,7 @@ def card_json(card):
 
 def run_hint(card):
     return (f"cheatsheet run {card.topic}   # train its demo, check its figure (needs TensorFlow)\n"
-            f"cheatsheet copy {card.topic} --to {card.module}.py   # a runnable script for your lab\n"
+            f"cheatsheet copy {card.topic} --to {card.module}.py   # a runnable lab script\n"
             f"cheatsheet show {card.topic} --code   # only the functions above, with their imports")
 
 

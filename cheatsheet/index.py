@@ -93,6 +93,158 @@ CARDS = (
         ),
         see_also=("basics",),
     ),
+    # -- Frameworks -------------------------------------------------------------------------
+    Card(
+        topic="sequential",
+        title="Sequential API",
+        section="Frameworks",
+        summary="A 32-input, 64-64-10 classifier as a keras.Sequential stack opened by "
+                "keras.Input.",
+        note=(
+            "keras.Sequential is a list of layers applied in order: one input, one output, no "
+            "branches, which is all a plain stack needs. Opening the list with "
+            "keras.Input(shape=(32,)) fixes the input width, so every layer creates its weights "
+            "at once and count_params() and summary() work before any data is seen. Each Dense "
+            "layer has inputs x units weights plus one bias per unit: 32*64+64 + 64*64+64 + "
+            "64*10+10 = 6,922. model.add(layer) builds the same stack one layer at a time."
+        ),
+        module="sequential",
+        functions=("build_sequential_model",),
+        aliases=("sequential-api", "keras-sequential", "model-add"),
+        pitfalls=(
+            "The seed's Sequential has no input: Keras 3 leaves it unbuilt, so `count_params()` "
+            "raises ValueError and `summary()` lists '0 (unbuilt)' until the first call. Open "
+            "the list with `keras.Input(shape=(32,))`.",
+            "`input_shape=` on the first layer is deprecated in Keras 3 (a UserWarning); "
+            "`keras.Input` replaces it.",
+            "Use `import keras`, not `tf.keras`: the same model then runs on the JAX and "
+            "PyTorch backends too.",
+        ),
+        see_also=("functional", "basics"),
+    ),
+    Card(
+        topic="functional",
+        title="Functional API",
+        section="Frameworks",
+        summary="The same 64-64-10 classifier as a graph of layer calls, plus a feature extractor.",
+        note=(
+            "The Functional API calls layers on symbolic tensors: keras.Input is a placeholder, "
+            "each layer call returns a new tensor, and keras.Model(inputs, outputs) keeps the "
+            "graph between them. For the seed's 64-64-10 stack the result is the Sequential "
+            "model layer for layer (the same 6,922 weights give the same outputs), but a graph "
+            "also allows several inputs or outputs, shared layers and skip connections, and "
+            "models cut from inner layers: feature_extractor ends at the second hidden layer and "
+            "shares the classifier's trained weights rather than copying them."
+        ),
+        module="functional",
+        functions=("build_functional_model", "feature_extractor"),
+        aliases=("functional-api", "keras-model", "feature-extractor"),
+        pitfalls=(
+            "Start the graph with `keras.Input(shape=(32,))`: the shape leaves out the batch "
+            "axis, and `input_shape=` on a layer is deprecated in Keras 3.",
+            "Name the layers you will look up: `get_layer(\"hidden_2\")` is stable, while "
+            "automatic names like `dense_7` change with how many layers the session has made.",
+            "A model cut with `keras.Model(model.inputs, layer.output)` shares its layers: "
+            "training either one changes both. Use `keras.models.clone_model` for an "
+            "independent copy.",
+        ),
+        see_also=("sequential", "pytorch"),
+    ),
+    Card(
+        topic="pytorch",
+        title="PyTorch and its Keras twin",
+        section="Frameworks",
+        summary="The seed's PyTorch CNN and the same network in Keras, weights copied from NCHW to "
+                "NHWC.",
+        note=(
+            "PyTorch lays image batches out NCHW (batch, channels, height, width), Keras NHWC "
+            "(channels last), so the twin is the same layers with the axes moved: conv kernels "
+            "go from (out, in, h, w) to (h, w, in, out), Dense kernels are transposed, and fc1's "
+            "9216 inputs are regrouped because each side flattens in its own order. 9216 is "
+            "64 channels x 12 x 12, which only a 1x28x28 input gives (28 -> 26 -> 24 -> pooled "
+            "12). The Net ends in log_softmax, so it returns log-probabilities, and NLLLoss "
+            "(the mean of -log p[label]) turns them into cross-entropy. Keras has no NLLLoss: "
+            "SparseCategoricalCrossentropy(from_logits=True) gives the same value, because "
+            "log_softmax leaves log-probabilities unchanged. torch is imported only inside "
+            "build_torch_net, so the card runs without it."
+        ),
+        module="pytorch",
+        functions=("build_torch_net", "build_keras_twin", "copy_torch_weights"),
+        aliases=("torch", "torch-net", "nchw", "channels-last"),
+        pitfalls=(
+            "`nn.Linear(9216, 128)` fits only a 1x28x28 input (12 * 12 * 64 = 9216); any other "
+            "size fails at fc1 ('mat1 and mat2 shapes cannot be multiplied').",
+            "The head is `log_softmax`: pair it with `nn.NLLLoss`. `nn.CrossEntropyLoss` expects "
+            "raw scores and applies log_softmax itself (harmless but redundant here); NLLLoss on "
+            "raw scores is the real bug, a loss with no lower bound.",
+            "Reshaping weights across frameworks is not enough: conv kernels must be transposed "
+            "and fc1's columns regrouped from channel-first to channel-last order, or the twin "
+            "silently computes something else.",
+            "The twin starts with `keras.Input(shape=(28, 28, 1))`, channels last (Keras's "
+            "default data_format), never `input_shape=`.",
+        ),
+        see_also=("functional", "sequential"),
+    ),
+    # -- Optimization -----------------------------------------------------------------------
+    Card(
+        topic="optimizers",
+        title="Optimizers",
+        section="Optimization",
+        summary="SGD with momentum, Adam, RMSprop and Adagrad on one problem, with their "
+                "loss curves.",
+        note=(
+            "An optimizer turns gradients into weight updates. SGD with momentum keeps a "
+            "velocity (0.9 * velocity - lr * gradient) that smooths noisy gradients and speeds "
+            "up along directions they agree on. Adam keeps bias-corrected moving averages of the "
+            "gradient and of its square and divides one by the root of the other, so each weight "
+            "gets its own step size: its first step is about lr in every coordinate, whatever "
+            "the gradient's scale. RMSprop divides by the root of a moving average of squared "
+            "gradients; Adagrad by the root of their running sum, which only grows, so a "
+            "steady gradient gets ever smaller steps. compare_optimizers trains one model from "
+            "one start with each and returns the loss per epoch."
+        ),
+        module="optimizers",
+        functions=("make_optimizers", "build_model", "compare_optimizers"),
+        aliases=("optimizer", "sgd", "momentum", "adam", "rmsprop", "adagrad"),
+        pitfalls=(
+            "One optimizer instance serves one model: it builds its slots (velocities, moving "
+            "averages) for that model's variables, and a second model raises ValueError "
+            "'Unknown variable'. make_optimizers returns new instances on every call.",
+            "Keras 3 rejects the legacy `lr=` (ValueError): write `learning_rate=`. A decaying "
+            "rate is a schedule (see lr-schedule), not `decay=`.",
+            "`optimizer=\"adam\"` uses the defaults; pass an instance to set learning_rate, "
+            "momentum, beta_1/beta_2 or rho.",
+        ),
+        see_also=("lr-schedule", "basics"),
+    ),
+    Card(
+        topic="lr-schedule",
+        title="Learning-rate schedule",
+        section="Optimization",
+        summary="ExponentialDecay as SGD's rate: lr = 1e-2 * 0.9 ** (step / 10000), read "
+                "every step.",
+        note=(
+            "A schedule is a function of the optimizer's step counter, read at every update. "
+            "ExponentialDecay gives initial * rate ** (step / decay_steps): the seed's 1e-2 "
+            "loses 10% every 10,000 updates (9e-3 at step 10,000, 7.68e-3 at 25,000), smoothly, "
+            "or in jumps with staircase=True, which floors the exponent. Big early steps cover "
+            "ground, small late ones settle into a minimum. Steps count batches, not epochs: "
+            "at 43 batches an epoch the seed's decay barely moves in a short run, so the demo "
+            "decays once per epoch instead."
+        ),
+        module="lr_schedule",
+        functions=("make_schedule", "make_sgd", "schedule_curve"),
+        aliases=("learning-rate-schedule", "exponential-decay", "lr-decay", "schedule"),
+        pitfalls=(
+            "A schedule owns the rate: `optimizer.learning_rate = x` raises TypeError ('not "
+            "settable'), and so does `ReduceLROnPlateau` as soon as it tries to lower it. Use "
+            "either a schedule or a float rate with ReduceLROnPlateau, not both.",
+            "Keras 3 ignores the legacy `decay=` argument (it only warns) and rejects `lr=`: "
+            "decay has to be a schedule passed as `learning_rate=`.",
+            "`decay_steps` counts optimizer updates (batches), not epochs.",
+        ),
+        see_also=("optimizers",),
+    ),
     # -- Quick reference --------------------------------------------------------------------
     Card(
         topic="losses",

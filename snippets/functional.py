@@ -1,0 +1,66 @@
+"""
+Title: Functional API
+Description: The same 64-64-10 classifier as a graph of layer calls, plus a feature extractor.
+"""
+
+import time
+
+import keras
+from sklearn.datasets import make_classification
+from sklearn.model_selection import train_test_split
+
+
+def build_functional_model(input_dim=32, num_classes=10):
+    """Call each layer on a tensor; keras.Model(inputs, outputs) wraps the graph between them."""
+    inputs = keras.Input(shape=(input_dim,), name="features")  # (batch, 32)
+    hidden = keras.layers.Dense(64, activation="relu", name="hidden_1")(inputs)  # (batch, 64)
+    hidden = keras.layers.Dense(64, activation="relu", name="hidden_2")(hidden)  # (batch, 64)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="classes")(hidden)
+    return keras.Model(inputs=inputs, outputs=outputs, name="functional_classifier")  # (batch, 10)
+
+
+def feature_extractor(model, layer_name="hidden_2"):
+    """A second model over the same graph, ending at an inner layer: it shares the weights."""
+    return keras.Model(inputs=model.inputs, outputs=model.get_layer(layer_name).output)
+
+
+def load_data(seed=0, input_dim=32, num_classes=10):
+    """A generated 10-class problem with 32 features (no download), split 75/25."""
+    features, labels = make_classification(
+        n_samples=2000, n_features=input_dim, n_informative=16, n_classes=num_classes,
+        n_clusters_per_class=1, class_sep=2.0, random_state=seed)
+    return train_test_split(features.astype("float32"), labels, test_size=0.25,
+                            random_state=seed, stratify=labels)
+
+
+def demo(seed=0, epochs=10, verbose=0):
+    """Train the Functional classifier; held-out accuracy should reach 0.9."""
+    keras.utils.set_random_seed(seed)
+    x_train, x_test, y_train, y_test = load_data(seed)
+    started = time.perf_counter()
+    model = build_functional_model()
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),
+                  loss=keras.losses.SparseCategoricalCrossentropy(),  # integer labels 0..9
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    built = time.perf_counter()
+    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
+                        batch_size=64, verbose=verbose)
+    trained = time.perf_counter()
+    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    if verbose:  # the trained hidden layer, reused as 64 learned features per sample
+        print("features:", feature_extractor(model).predict(x_test[:2], verbose=0).shape)
+    return {
+        "metric": "held-out accuracy",
+        "value": float(accuracy),
+        "target": 0.9,
+        "higher_is_better": True,
+        "params": model.count_params(),
+        "build_seconds": built - started,
+        "train_seconds": trained - built,
+        "history": {name: [float(v) for v in values] for name, values in history.history.items()},
+    }
+
+
+if __name__ == "__main__":
+    result = demo()
+    print(f"{result['metric']}: {result['value']:.3f} (target >= {result['target']})")

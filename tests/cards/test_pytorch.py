@@ -1,0 +1,159 @@
+import ast
+import importlib
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from snippets import pytorch
+
+from ..conftest import run_python
+from ..kerastest import assert_trains_and_round_trips
+
+REPO = Path(__file__).resolve().parents[2]
+# Runs the card as a script where `import torch` fails, as on a machine without the extra.
+WITHOUT_TORCH = """
+import importlib.abc, runpy, sys
+
+class NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {name!r}")
+
+sys.meta_path.insert(0, NoTorch())
+runpy.run_path(sys.argv[1], run_name="__main__")
+print("torch imported:", any(name.split(".")[0] == "torch" for name in sys.modules))
+"""
+# Hand count: conv kernels are 3 * 3 * in * out plus one bias per filter; Dense is in * out + out.
+HAND_COUNT = (3 * 3 * 1 * 32 + 32) + (3 * 3 * 32 * 64 + 64) + (9216 * 128 + 128) + (128 * 10 + 10)
+
+
+@pytest.fixture
+def torch():
+    return pytest.importorskip(
+        "torch", reason="torch is an optional extra (pip install keras-cheatsheet[torch])")
+
+
+@pytest.fixture
+def twin_of_torch_net(torch):
+    """A torch Net with its default random init, and the Keras twin holding its weights."""
+    torch.manual_seed(0)
+    net = pytorch.build_torch_net().eval()
+    return net, pytorch.copy_torch_weights(net, pytorch.build_keras_twin())
+
+
+def nchw_batch(seed, size=8, side=28):
+    return np.random.default_rng(seed).random((size, 1, side, side)).astype("float32")
+
+
+def test_keras_twin_has_the_hand_counted_1199882_parameters():
+    twin = pytorch.build_keras_twin()
+    assert HAND_COUNT == twin.count_params() == 1_199_882
+
+
+def test_9216_is_64_channels_of_12x12_which_only_a_28x28_input_gives():
+    after_pooling = ((28 - 2) - 2) // 2  # two 3x3 valid convolutions, then a 2x2 pool
+    assert after_pooling * after_pooling * 64 == 9216
+    assert pytorch.build_keras_twin().get_layer("fc1").input.shape == (None, 9216)
+
+
+def test_torch_net_has_the_same_parameter_count(torch):
+    net = pytorch.build_torch_net()
+    assert sum(parameter.numel() for parameter in net.parameters()) == HAND_COUNT
+
+
+def test_torch_net_rejects_any_input_but_1x28x28(torch):
+    net = pytorch.build_torch_net().eval()
+    assert net(torch.from_numpy(nchw_batch(0, size=2))).shape == (2, 10)
+    with pytest.raises(RuntimeError, match="cannot be multiplied"):  # 14 * 14 * 64 = 12544
+        net(torch.from_numpy(nchw_batch(0, size=2, side=32)))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_twin_with_copied_weights_matches_the_torch_net(twin_of_torch_net, torch, seed):
+    net, twin = twin_of_torch_net
+    images = nchw_batch(seed)
+    with torch.no_grad():
+        expected = net(torch.from_numpy(images)).numpy()
+    nhwc = images.transpose(0, 2, 3, 1)  # (batch, 1, 28, 28) -> (batch, 28, 28, 1)
+    np.testing.assert_allclose(twin.predict(nhwc, verbose=0), expected, atol=1e-5, rtol=0)
+
+
+def test_keras_loss_on_log_probabilities_equals_torch_nll_loss(twin_of_torch_net, torch):
+    net, twin = twin_of_torch_net
+    images = nchw_batch(3)
+    labels = np.random.default_rng(3).integers(0, 10, size=len(images))
+    with torch.no_grad():
+        log_probabilities = net(torch.from_numpy(images))
+        torch_loss = float(torch.nn.NLLLoss()(log_probabilities, torch.from_numpy(labels)))
+    by_hand = -np.mean(log_probabilities.numpy()[np.arange(len(labels)), labels])
+    keras_loss = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(
+        labels, twin.predict(images.transpose(0, 2, 3, 1), verbose=0)))
+    np.testing.assert_allclose([torch_loss, keras_loss], [by_hand, by_hand], rtol=1e-5)
+
+
+def test_cross_entropy_on_log_probabilities_is_redundant_but_nll_on_scores_is_wrong(torch):
+    torch.manual_seed(0)
+    net = pytorch.build_torch_net().eval()
+    labels = torch.from_numpy(np.random.default_rng(5).integers(0, 10, size=8))
+    with torch.no_grad():
+        log_probabilities = net(torch.from_numpy(nchw_batch(5)))
+    nll = float(torch.nn.NLLLoss()(log_probabilities, labels))
+    # log_softmax of log-probabilities changes nothing, so CrossEntropyLoss gives the same value.
+    assert float(torch.nn.CrossEntropyLoss()(log_probabilities, labels)) == pytest.approx(nll)
+    # Raw scores (here log-probabilities + 50, the same softmax) fed to NLLLoss: no longer a
+    # loss of probabilities; it drops by the shift and goes below zero.
+    scores = log_probabilities + 50.0
+    nll_of_scores = float(torch.nn.NLLLoss()(scores, labels))
+    assert nll_of_scores == pytest.approx(nll - 50.0) and nll_of_scores < 0
+    assert float(torch.nn.CrossEntropyLoss()(scores, labels)) == pytest.approx(nll, rel=1e-5)
+
+
+def test_module_imports_and_builds_the_twin_without_torch(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
+    try:
+        module = importlib.reload(pytorch)
+        assert module.build_keras_twin().count_params() == HAND_COUNT
+        with pytest.raises(ImportError):
+            module.build_torch_net()
+    finally:
+        monkeypatch.undo()
+        importlib.reload(pytorch)
+
+
+@pytest.mark.slow
+def test_card_runs_its_demo_as_a_script_without_torch(tmp_path):
+    result = run_python("-c", WITHOUT_TORCH, str(REPO / "snippets" / "pytorch.py"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "held-out accuracy" in result.stdout and "torch imported: False" in result.stdout
+
+
+def test_nothing_else_in_the_project_imports_torch():
+    def torch_imports(tree, top_level_only=False):
+        nodes = tree.body if top_level_only else ast.walk(tree)
+        return [node for node in nodes if isinstance(node, (ast.Import, ast.ImportFrom))
+                and "torch" in {(alias.name if isinstance(node, ast.Import) else node.module or "")
+                                .split(".")[0] for alias in node.names}]
+
+    card = REPO / "snippets" / "pytorch.py"
+    assert not torch_imports(ast.parse(card.read_text()), top_level_only=True)
+    others = [path for folder in ("snippets", "cheatsheet") for path in (REPO / folder).glob("*.py")
+              if path != card]
+    assert others and not [path.name for path in others
+                           if torch_imports(ast.parse(path.read_text()))]
+
+
+def test_twin_trains_one_step_and_round_trips(tmp_path):
+    rng = np.random.default_rng(4)
+    images = rng.random((16, 28, 28, 1)).astype("float32")
+    labels = rng.integers(0, 10, size=16)
+    assert_trains_and_round_trips(pytorch.build_keras_twin(), images, labels, tmp_path, {
+        "optimizer": "adam", "loss": keras.losses.SparseCategoricalCrossentropy(from_logits=True)})
+
+
+def test_demo_trains_the_twin_past_threshold():
+    result = pytorch.demo()
+    assert result["value"] >= result["target"] == 0.85
+    assert result["params"] == HAND_COUNT
