@@ -83,9 +83,52 @@ def draw_learning_curves(figure, seed=0, topic=LEARNING_CURVES_TOPIC, history=No
     ax.legend()
 
 
+def draw_lr_schedule(figure, seed=0):
+    """The lr-schedule card's ExponentialDecay, smooth and staircase, over 50,000 steps."""
+    from . import runner
+
+    lr_schedule = runner.load_card_module(index.find("lr-schedule"), "plot")
+    ax = figure.subplots()
+    for staircase, style in ((False, "-"), (True, "--")):
+        steps, rates = lr_schedule.schedule_curve(lr_schedule.make_schedule(staircase=staircase),
+                                                  last_step=50_000, every=250)
+        ax.plot(steps, rates, style, linewidth=2, label=f"staircase={staircase}")
+    ax.set_xlabel("optimizer step (batches, not epochs)")
+    ax.set_ylabel("learning rate")
+    ax.set_title("ExponentialDecay: 1e-2 * 0.9 ** (step / 10,000)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+
+
+def draw_optimizers(figure, seed=0):
+    """The optimizers card's loss curves, one panel per optimizer, the others faint behind."""
+    from . import runner
+
+    curves = runner.run_card(index.find("optimizers"), seed=seed).get("history")
+    if not curves:
+        raise CheatsheetError("the optimizers card's demo failed; run: cheatsheet run optimizers")
+    axes = figure.subplots(1, len(curves), sharey=True)
+    for ax, name in zip(axes, curves, strict=True):
+        for other, losses in curves.items():
+            epochs = range(1, len(losses) + 1)
+            if other == name:
+                ax.plot(epochs, losses, linewidth=2.5, color="C0")
+            else:
+                ax.plot(epochs, losses, linewidth=1, color="gray", alpha=0.35)
+        ax.set_title(f"{name}: {curves[name][-1]:.3f}")
+        ax.set_xlabel("epoch")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("training loss")
+    figure.suptitle("The same model and data, four optimizers (final loss in each title)")
+
+
 # name -> (what it shows, drawing function, figure size in inches)
 PLOTS = {
     "activations": ("each activation and its derivative", draw_activations, (11, 3.6)),
+    "lr-schedule": ("the learning rate of ExponentialDecay over steps", draw_lr_schedule, (7, 4)),
+    "optimizers": ("loss curves of SGD, Adam, RMSprop and Adagrad side by side",
+                   draw_optimizers, (13, 3.6)),
     "learning-curves": ("train vs validation loss of a card's demo, with the early stop",
                         draw_learning_curves, (7, 4.5)),
 }
