@@ -144,7 +144,7 @@ CARDS = (
             "that loads without Keras or the model's Python code (TF Serving, converters). The "
             "TFLite converter turns that into one flatbuffer file for phones and "
             "microcontrollers, run by the LiteRT interpreter: in float32 its outputs stay within "
-            "1e-5 of Keras (measured ~4e-7), while quantize=True stores 8-bit weights for a file "
+            "1e-5 of Keras (measured ~3e-7), while quantize=True stores 8-bit weights for a file "
             "up to 4x smaller at ~1e-3 drift. Every file goes to a temporary directory."
         ),
         module="deployment",
