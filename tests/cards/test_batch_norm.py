@@ -56,6 +56,24 @@ def test_moving_statistics_follow_the_momentum_formula(momentum):
     assert not np.allclose(card.moving_statistics(layer)[1], unbiased, rtol=1e-3)
 
 
+def test_keras_momentum_099_is_pytorch_momentum_001_but_torch_variance_is_unbiased():
+    torch = pytest.importorskip(
+        "torch", reason="torch is an optional extra (pip install keras-cheatsheet[torch])")
+    keras_layer = fresh_layer(momentum=0.99)  # weight on the OLD average
+    torch_layer = torch.nn.BatchNorm1d(5, momentum=0.01, eps=EPSILON).train()  # on the NEW batch
+    unbiased_average = np.ones(5)
+    for seed in range(3):
+        x = shifted_batch(seed, size=8)
+        card.batch_norm_forward(keras_layer, x, training=True)
+        torch_layer(torch.from_numpy(x))
+        batch_variance = x.astype("float64").var(axis=0, ddof=1)  # divided by n - 1
+        unbiased_average = 0.99 * unbiased_average + 0.01 * batch_variance
+    keras_mean, keras_variance = card.moving_statistics(keras_layer)
+    np.testing.assert_allclose(keras_mean, torch_layer.running_mean.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(torch_layer.running_var.numpy(), unbiased_average, rtol=1e-5)
+    assert not np.allclose(keras_variance, torch_layer.running_var.numpy(), rtol=1e-3)
+
+
 def test_inference_uses_the_moving_statistics_and_changes_nothing():
     layer = fresh_layer(momentum=0.5)
     for seed in range(4):
