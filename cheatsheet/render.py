@@ -83,7 +83,8 @@ def show(card, code, style, run_hint):
     aliases = ", ".join(card.aliases) or "none"
     parts = [
         f"{style('title', card.title)}  {style('dim', '(' + card.topic + ')')}",
-        f"{card.section} · aliases: {aliases}",
+        textwrap.fill(f"{card.section} · aliases: {aliases}", width=style.width,
+                      subsequent_indent="  ", break_on_hyphens=False),
         wrap(card.summary, style, indent=""),
         "",
         style("heading", "Note"),

@@ -1,0 +1,178 @@
+"""
+Title: Training diagnostics
+Description: Learning-curve verdicts, one-batch overfit, gradient norms, dead ReLUs, NaN guards.
+"""
+
+import math
+import time
+
+import keras
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+
+def learning_curve_verdict(history, baseline=None, fit_fraction=0.5, gap=0.1):
+    """'underfitting', 'overfitting' or 'fine', read from the loss and val_loss curves.
+
+    underfitting: the training loss ended above `fit_fraction` x `baseline` (the loss of a model
+        that learned nothing; default: the first epoch's training loss): it cannot even fit the
+        data it sees, so grow the model or train longer before regularizing anything.
+    overfitting: the validation loss ended more than `gap` (10 %) above its best epoch while the
+        training loss kept falling: it learns the training set by heart (regularize, stop early).
+    """
+    train, validation = list(history["loss"]), list(history["val_loss"])
+    baseline = train[0] if baseline is None else baseline
+    if train[-1] > fit_fraction * baseline:
+        return "underfitting"
+    best_epoch = validation.index(min(validation))
+    if validation[-1] > (1 + gap) * validation[best_epoch] and train[-1] < train[best_epoch]:
+        return "overfitting"
+    return "fine"
+
+
+def overfit_one_batch(model, x, y, steps=100, tolerance=0.01):
+    """Train a compiled model on one small batch only: (loss reached ~0?, loss per step).
+
+    A working model, loss and optimizer can memorize 16 samples; when the loss will not go to
+    ~0 here, look for a bug (labels, loss, learning rate) before tuning anything else.
+    """
+    losses = [float(np.ravel(model.train_on_batch(x, y))[0]) for _ in range(steps)]
+    return math.isfinite(losses[-1]) and losses[-1] < tolerance, losses
+
+
+def gradient_norms(model, x, y, loss, learning_rate=1e6):
+    """The gradient norm of each layer's weights on one batch, on any Keras backend.
+
+    Keras has no backend-neutral `gradient()` call, but one plain SGD step moves every weight by
+    exactly -learning_rate * gradient, so we take that step on a throw-away copy and read the
+    gradient back. The huge step keeps tiny (vanishing) gradients visible in float32.
+    """
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    copy.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss=loss)
+    before = [weight.numpy().astype("float64") for weight in copy.trainable_weights]
+    copy.train_on_batch(x, y)
+    gradient_of = {
+        id(weight): (old - weight.numpy().astype("float64")) / learning_rate
+        for weight, old in zip(copy.trainable_weights, before, strict=True)
+    }
+    return {
+        layer.name: math.sqrt(sum(float(np.sum(gradient_of[id(weight)] ** 2))
+                                  for weight in layer.trainable_weights))
+        for layer in copy.layers if layer.trainable_weights
+    }
+
+
+def flag_gradients(norms, vanishing_ratio=1e-3, exploding_norm=1e3):
+    """Per layer: 'vanishing' (under 1/1000 of the largest layer's norm: it barely learns),
+    'exploding' (norm above 1000, or not finite) or 'ok'."""
+    largest = max((norm for norm in norms.values() if math.isfinite(norm)), default=0.0)
+    flags = {}
+    for name, norm in norms.items():
+        if not math.isfinite(norm) or norm > exploding_norm:
+            flags[name] = "exploding"
+        elif norm < vanishing_ratio * largest:
+            flags[name] = "vanishing"
+        else:
+            flags[name] = "ok"
+    return flags
+
+
+def dead_relu_fraction(model, x):
+    """Per ReLU layer, the fraction of units that output 0 for every sample of `x`.
+
+    A dead unit gets zero gradient and never recovers (too high a learning rate, or a large
+    negative bias, kills them); a few are harmless, half the layer is not.
+    """
+    relu_layers = [layer for layer in model.layers
+                   if isinstance(layer, keras.layers.ReLU)
+                   or getattr(layer, "activation", None) is keras.activations.relu]
+    probe = keras.Model(model.inputs, [layer.output for layer in relu_layers])
+    outputs = probe.predict(x, verbose=0)
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    return {layer.name: float(np.mean(np.all(output.reshape(len(x), -1) <= 0, axis=0)))
+            for layer, output in zip(relu_layers, outputs, strict=True)}
+
+
+def check_finite(*arrays):
+    """Raise ValueError if an array holds NaN or inf: check the data before fit, not after."""
+    for position, array in enumerate(arrays):
+        bad = ~np.isfinite(np.asarray(array, dtype="float64"))
+        if bad.any():
+            first = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"array {position} has {int(bad.sum())} NaN/inf values, "
+                             f"the first at index {first}")
+
+
+def guarded_compile(model, loss, learning_rate=1e-3, clipnorm=1.0,
+                    optimizer_class=keras.optimizers.Adam, metrics=None):
+    """Compile with gradient clipping; returns the callbacks that stop training on a NaN loss.
+
+    clipnorm rescales each weight's gradient to norm <= clipnorm before the step, so one bad
+    batch cannot throw the weights far; TerminateOnNaN ends fit() at the first NaN batch
+    instead of training on garbage for the remaining epochs.
+    """
+    optimizer = optimizer_class(learning_rate=learning_rate, clipnorm=clipnorm)
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    return [keras.callbacks.TerminateOnNaN()]
+
+
+def build_classifier(input_dim=64, num_classes=10, units=64):
+    """A small ReLU MLP: Input -> Dense(relu) -> Dense(relu) -> Dense(softmax)."""
+    inputs = keras.Input(shape=(input_dim,))  # (batch, input_dim)
+    hidden = keras.layers.Dense(units, activation="relu", name="hidden_1")(inputs)  # (batch, units)
+    hidden = keras.layers.Dense(units, activation="relu", name="hidden_2")(hidden)  # (batch, units)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="probabilities")(
+        hidden)  # (batch, num_classes)
+    return keras.Model(inputs, outputs, name="digits_mlp")
+
+
+def demo(seed=0, epochs=10, verbose=0):
+    """Run every check on a digits classifier; a healthy set-up passes all four."""
+    keras.utils.set_random_seed(seed)
+    features, labels = load_digits(return_X_y=True)
+    x_train, x_test, y_train, y_test = train_test_split(
+        (features / 16.0).astype("float32"), labels, test_size=0.25, random_state=seed,
+        stratify=labels)
+    loss = keras.losses.SparseCategoricalCrossentropy()
+    started = time.perf_counter()
+    sanity_model = build_classifier()
+    sanity_model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss=loss)
+    memorized, _ = overfit_one_batch(sanity_model, x_train[:16], y_train[:16])
+
+    model = build_classifier()
+    flags = flag_gradients(gradient_norms(model, x_train[:128], y_train[:128], loss))
+    check_finite(x_train, y_train)  # a NaN input need not reach the loss (see pitfalls)
+    callbacks = guarded_compile(model, loss)
+    built = time.perf_counter()
+    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
+                        batch_size=32, callbacks=callbacks, verbose=verbose)
+    trained = time.perf_counter()
+    dead = dead_relu_fraction(model, x_test)
+    verdict = learning_curve_verdict(history.history, baseline=math.log(10))
+    checks = {
+        "overfits one batch": memorized,
+        "gradients ok": set(flags.values()) == {"ok"},
+        "few dead ReLUs": max(dead.values()) < 0.5,
+        "learning curves fine": verdict == "fine",
+    }
+    if verbose:
+        for name, passed in checks.items():
+            print(f"{'pass' if passed else 'FAIL'}  {name}")
+        print(f"gradient flags {flags}\ndead ReLU fraction {dead}\nverdict {verdict}")
+    return {
+        "metric": "diagnostic checks passed",
+        "value": sum(checks.values()),
+        "target": len(checks),
+        "higher_is_better": True,
+        "params": model.count_params(),
+        "build_seconds": built - started,
+        "train_seconds": trained - built,
+        "history": {name: [float(v) for v in values] for name, values in history.history.items()},
+    }
+
+
+if __name__ == "__main__":
+    result = demo(verbose=2)  # 2: one line per epoch, then the checks
+    print(f"{result['metric']}: {result['value']} of {result['target']}")
