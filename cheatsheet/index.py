@@ -398,6 +398,130 @@ CARDS = (
         ),
         see_also=("optimizers",),
     ),
+    # -- Regularization ---------------------------------------------------------------------
+    Card(
+        topic="weight-regularization",
+        title="Weight regularization (L1, L2, L1L2)",
+        section="Regularization",
+        summary=("Penalties on kernel size added to the loss: l2 * sum(w**2), "
+                 "l1 * sum(|w|), or both."),
+        note=(
+            "A kernel penalty adds the size of the weights to the loss that fit() minimizes: L2 "
+            "adds strength * sum(w**2), with no 1/2 in front; L1 adds strength * sum(|w|); L1L2 "
+            "adds both. L2 pulls each weight toward zero in proportion to its size (with plain "
+            "SGD it is weight decay: every step multiplies w by 1 - 2 * lr * strength), while "
+            "L1 pulls with the same force whatever the size, so weights that barely help end up "
+            "near zero. Small weights give a smoother function that has less room to memorize "
+            "noise. model.losses holds the penalties at the current weights, one per kernel."
+        ),
+        module="weight_regularization",
+        functions=("make_regularizer", "build_regularized_model", "regularization_penalty"),
+        aliases=("l1", "l2", "l1l2", "l1_l2", "weight-decay", "regularizer"),
+        pitfalls=(
+            "The seed calls `model.add(...)` on a model it never defines (and a Functional "
+            "model has no `.add`): build on `keras.Input` and pass `kernel_regularizer=` to "
+            "each layer.",
+            "`l2(0.01)` adds 0.01 * sum(w**2), not 0.005 * sum(w**2): there is no 1/2, so halve "
+            "the strength to match a formula written as lambda/2 * ||w||^2.",
+            "Keras 3's `L1L2()` (alias `l1_l2`) defaults to l1=0.0, l2=0.0, and the string "
+            "\"l1l2\" gives the same: no penalty, and no error. tf.keras 2's `l1_l2()` "
+            "defaulted to 0.01 each. Always pass both strengths.",
+            "The `loss` fit() reports includes the penalty, so it is not comparable between a "
+            "penalised and a plain model: compare a metric such as "
+            "`keras.metrics.MeanSquaredError()` instead.",
+        ),
+        see_also=("dropout", "early-stopping", "optimizers"),
+    ),
+    Card(
+        topic="dropout",
+        title="Dropout",
+        section="Regularization",
+        summary=("Zero a random share of units in training, scale the rest "
+                 "up; identity at inference."),
+        note=(
+            "While training, Dropout sets each unit to zero with probability `rate` and "
+            "multiplies the survivors by 1 / (1 - rate), so every unit keeps its expected value; "
+            "a fresh mask is drawn at every step. No unit can count on another being there, so "
+            "the network learns redundant features, much like averaging many thinned networks. "
+            "At inference the layer is the identity: predict() and evaluate() use the whole "
+            "network, and no rescaling is needed there because training already did it."
+        ),
+        module="dropout",
+        functions=("build_dropout_model", "apply_dropout"),
+        aliases=("dropout-layer", "inverted-dropout", "drop-out"),
+        pitfalls=(
+            "The seed's `model.add(Dropout(0.5))` has no model to add to: put the layer in a "
+            "model built on `keras.Input`, here between the hidden layer and the head.",
+            "A layer or model called directly runs in inference mode: `Dropout(0.5)(x)` returns "
+            "x unchanged. Pass `training=True` to see the mask; fit() passes it for you, "
+            "predict() and evaluate() do not.",
+            "`rate` is the share of units dropped, not kept (TF 1's `keep_prob` was the "
+            "opposite): `Dropout(0.8)` keeps only 20% of them.",
+        ),
+        see_also=("batch-norm", "weight-regularization", "early-stopping"),
+    ),
+    Card(
+        topic="batch-norm",
+        title="Batch normalization",
+        section="Regularization",
+        summary=("Normalize features with batch statistics in training, "
+                 "moving averages at inference."),
+        note=(
+            "In training, BatchNormalization standardizes each feature with the current batch's "
+            "mean and variance, (x - mean) / sqrt(var + epsilon), then rescales it with a "
+            "learned gamma and beta. Each layer then sees inputs on a steady scale, so training "
+            "tolerates larger learning rates and unscaled inputs, and the batch-to-batch noise "
+            "regularizes a little. The layer also keeps moving averages, moving = momentum * "
+            "moving + (1 - momentum) * batch statistic, and inference uses those instead, so a "
+            "prediction does not depend on the rest of its batch."
+        ),
+        module="batch_norm",
+        functions=("build_batch_norm_model", "batch_norm_forward", "moving_statistics"),
+        aliases=("batchnorm", "batch-normalization", "bn", "batchnormalization"),
+        pitfalls=(
+            "The seed's `model.add(BatchNormalization())` has no model to add to: build on "
+            "`keras.Input`, with BN between a bias-free Dense and its activation.",
+            "Keras' `momentum=0.99` weights the old average; PyTorch's `momentum=0.1` weights "
+            "the new batch, so Keras 0.99 is PyTorch 0.01. Keras' moving variance uses the "
+            "biased batch variance (divide by n), PyTorch's the unbiased one (n - 1), and the "
+            "default epsilons differ (1e-3 and 1e-5).",
+            "Calling the layer or model directly is inference mode; pass `training=True` (fit() "
+            "does) to normalize with the batch and update the averages. With momentum 0.99 the "
+            "averages need a few hundred steps to forget their start (mean 0, variance 1).",
+            "In Keras 3, `trainable = False` on a BatchNormalization layer also makes it run in "
+            "inference mode, moving statistics and no updates, which is what fine-tuning wants.",
+        ),
+        see_also=("dropout", "early-stopping", "basics"),
+    ),
+    Card(
+        topic="early-stopping",
+        title="Early stopping",
+        section="Regularization",
+        summary="Stop when validation loss stalls and roll back to the best epoch's weights.",
+        note=(
+            "EarlyStopping checks a metric on held-out data at the end of every epoch and stops "
+            "training once it has not improved for `patience` epochs; with "
+            "restore_best_weights=True the model ends with the weights of its best epoch, not "
+            "the last, overfitted ones. It needs validation data: val_loss is what shows the "
+            "moment the model starts memorizing its training set, when training loss keeps "
+            "falling but validation loss turns up. The number of epochs is then decided by the "
+            "data instead of guessed."
+        ),
+        module="early_stopping",
+        functions=("build_overfitting_model", "train_with_early_stopping"),
+        aliases=("earlystopping", "early-stop", "patience", "restore-best-weights"),
+        pitfalls=(
+            "The seed monitors `val_loss` but gives fit() no validation data: Keras only warns "
+            "that the metric is missing and trains every epoch. Pass `validation_data=` (or "
+            "`validation_split=`).",
+            "Keras 3 restores the best weights at the end of training even when it never "
+            "stopped early; older tf.keras 2 restored them only when the callback itself "
+            "stopped training.",
+            "`stopped_epoch` and `best_epoch` count from 0, while the log prints epochs from 1; "
+            "`stopped_epoch` stays 0 when training ran to the end.",
+        ),
+        see_also=("weight-regularization", "dropout", "batch-norm"),
+    ),
     # -- Quick reference --------------------------------------------------------------------
     Card(
         topic="losses",

@@ -1,0 +1,82 @@
+"""
+Title: Early stopping
+Description: Stop when validation loss stalls and roll back to the best epoch's weights.
+"""
+
+import time
+
+import keras
+import numpy as np
+
+
+def build_overfitting_model(input_dim=20, units=128):
+    """A binary classifier far larger than its small training set: it will memorize the noise."""
+    inputs = keras.Input(shape=(input_dim,))  # (batch, input_dim)
+    hidden = keras.layers.Dense(units, activation="relu")(inputs)  # (batch, units)
+    hidden = keras.layers.Dense(units, activation="relu")(hidden)  # (batch, units)
+    outputs = keras.layers.Dense(1, activation="sigmoid")(hidden)  # (batch, 1), P(class 1)
+    return keras.Model(inputs, outputs, name="overfitting_mlp")
+
+
+def train_with_early_stopping(model, train, validation, patience=5, max_epochs=100,
+                              batch_size=48, verbose=0):
+    """fit() with EarlyStopping on val_loss; returns (history, stopper). Needs validation data:
+    without it there is no val_loss, Keras only warns, and training runs all max_epochs."""
+    stopper = keras.callbacks.EarlyStopping(
+        monitor="val_loss",  # judge on data the weights never trained on
+        patience=patience,  # epochs without a new best before stopping
+        restore_best_weights=True,  # end with the best epoch's weights, not the last epoch's
+    )
+    history = model.fit(*train, validation_data=validation, epochs=max_epochs,
+                        batch_size=batch_size, callbacks=[stopper], verbose=verbose)
+    return history, stopper
+
+
+def make_data(seed=0, train_size=48, validation_size=256, input_dim=20, noise=0.7):
+    """Label = (x0 + x1 + noise > 0): 2 of 20 features matter and ~1 label in 5 is "wrong",
+    so 48 samples can only be fitted perfectly by memorizing them."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(train_size + validation_size, input_dim)).astype("float32")
+    y = (x[:, 0] + x[:, 1] + noise * rng.normal(size=len(x)) > 0).astype("float32")[:, None]
+    return (x[:train_size], y[:train_size]), (x[train_size:], y[train_size:])
+
+
+def demo(seed=0, patience=5, max_epochs=100, verbose=0):
+    """Train until val loss stalls; the restored weights beat the last epoch's on validation."""
+    keras.utils.set_random_seed(seed)
+    train, validation = make_data(seed)
+    started = time.perf_counter()
+    model = build_overfitting_model(input_dim=train[0].shape[1])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003),
+                  loss=keras.losses.BinaryCrossentropy(),
+                  metrics=[keras.metrics.BinaryAccuracy(name="accuracy")])
+    built = time.perf_counter()
+    history, stopper = train_with_early_stopping(model, train, validation, patience=patience,
+                                                 max_epochs=max_epochs, verbose=verbose)
+    trained = time.perf_counter()
+    restored_loss, _ = model.evaluate(*validation, verbose=0)
+    epochs_run = len(history.history["loss"])
+    if verbose:
+        print(f"ran {epochs_run} of {max_epochs} epochs; best epoch {stopper.best_epoch + 1}")
+    return {
+        "metric": "restored val_loss vs the last epoch's",
+        "value": float(restored_loss),
+        "target": float(history.history["val_loss"][-1]),  # where the weights were at the end
+        "higher_is_better": False,
+        "params": model.count_params(),
+        "build_seconds": built - started,
+        "train_seconds": trained - built,
+        "history": {name: [float(v) for v in values] for name, values in history.history.items()},
+        # Epochs counted from 1, as Keras prints them; stopped_epoch is None if it never stopped.
+        "epochs_run": epochs_run,
+        "max_epochs": max_epochs,
+        "best_epoch": stopper.best_epoch + 1,
+        "stopped_epoch": stopper.stopped_epoch + 1 if stopper.stopped_epoch else None,
+    }
+
+
+if __name__ == "__main__":
+    result = demo(verbose=0)
+    print(f"stopped after {result['epochs_run']} of {result['max_epochs']} epochs, "
+          f"best epoch {result['best_epoch']}")
+    print(f"{result['metric']}: {result['value']:.4f} (target <= {result['target']:.4f})")
