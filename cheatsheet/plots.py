@@ -9,7 +9,7 @@ import io
 from . import index
 from .errors import CheatsheetError
 
-LEARNING_CURVES_TOPIC = "basics"  # whose demo `plot learning-curves` trains by default
+LEARNING_CURVES_TOPIC = "early-stopping"  # its demo overfits, so the curves part and it stops
 PATIENCE = 3  # epochs without a better val_loss before the marked early stop
 
 
@@ -55,32 +55,68 @@ def draw_activations(figure, seed=0):
     figure.suptitle("Activation functions and their derivatives")
 
 
-def draw_learning_curves(figure, seed=0, topic=LEARNING_CURVES_TOPIC, history=None):
-    """Train vs validation loss of a card's demo, marking where early stopping would stop."""
+def draw_learning_curves(figure, seed=0, topic=LEARNING_CURVES_TOPIC, outcome=None):
+    """Every loss a card's demo recorded, per epoch, marking where early stopping stops.
+
+    `outcome` is a demo's result (from a run just made); without it the demo is run here.
+    The early-stopping card reports where it really stopped; for the others the marker shows
+    where EarlyStopping(patience=PATIENCE) on val_loss would have.
+    """
     from . import runner
 
     card = index.find(topic)
-    if history is None:
-        history = runner.run_card(card, seed=seed).get("history")
-    if not history or "val_loss" not in history:
-        raise CheatsheetError(f"card '{card.topic}' records no validation loss to plot")
-    loss, val_loss = history["loss"], history["val_loss"]
-    epochs = range(1, len(loss) + 1)
+    if outcome is None:
+        result = runner.run_card(card, seed=seed)
+        if result["status"] == "error":
+            raise CheatsheetError(f"card '{card.topic}' failed: {result['error']}")
+        outcome = result["outcome"]
+    history = outcome.get("history") or {}
+    losses = {name: values for name, values in history.items() if name.endswith("loss")}
+    if not losses:
+        raise CheatsheetError(f"card '{card.topic}' records no loss curve to plot")
     ax = figure.subplots()
-    ax.plot(epochs, loss, label="training loss", linewidth=2)
-    ax.plot(epochs, val_loss, label="validation loss", linewidth=2)
-    best, stop = early_stop_epoch(val_loss)
-    ax.scatter([best + 1], [val_loss[best]], color="black", zorder=3,
-               label=f"best val_loss (epoch {best + 1})")
-    if stop is not None:
-        ax.axvline(stop + 1, color="gray", linestyle="--",
-                   label=f"EarlyStopping(patience={PATIENCE}) stops (epoch {stop + 1})")
-    ax.set_xlabel("epoch")
+    for name, values in losses.items():
+        ax.plot(range(1, len(values) + 1), values, label=name.replace("_", " "), linewidth=2)
+    val_loss = history.get("val_loss")
+    if val_loss:
+        if "best_epoch" in outcome:  # the card ran EarlyStopping itself: mark what it did
+            best, stop = outcome["best_epoch"] - 1, outcome.get("stopped_epoch")
+            stop_label = "EarlyStopping stopped"
+            stop = None if stop is None else stop - 1
+        else:
+            best, stop = early_stop_epoch(val_loss)
+            stop_label = f"EarlyStopping(patience={PATIENCE}) would stop"
+        ax.scatter([best + 1], [val_loss[best]], color="black", zorder=3,
+                   label=f"best val_loss (epoch {best + 1})")
+        if stop is not None:
+            ax.axvline(stop + 1, color="gray", linestyle="--",
+                       label=f"{stop_label} (epoch {stop + 1})")
+    ax.set_xlabel("epoch" if val_loss or "loss" in losses else "step")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("loss")
     ax.set_title(f"Learning curves: {card.title}")
     ax.grid(alpha=0.3)
     ax.legend()
+
+
+def draw_gan(figure, seed=0):
+    """A grid of digits drawn by the gan card's generator after a short training on 8x8 digits."""
+    import tempfile
+    from pathlib import Path
+
+    from matplotlib import image
+
+    from . import runner
+
+    gan = runner.load_card_module(index.find("gan"), "plot")
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "grid.png"
+        gan.demo(seed=seed, grid_path=path)  # the card's own training and grid drawing
+        pixels = image.imread(path)
+    ax = figure.subplots()
+    ax.imshow(pixels)
+    ax.axis("off")
+    ax.set_title("Samples of the GAN generator\ntrained briefly on 8x8 digits")
 
 
 def draw_lr_schedule(figure, seed=0):
@@ -129,6 +165,7 @@ PLOTS = {
     "lr-schedule": ("the learning rate of ExponentialDecay over steps", draw_lr_schedule, (7, 4)),
     "optimizers": ("loss curves of SGD, Adam, RMSprop and Adagrad side by side",
                    draw_optimizers, (13, 3.6)),
+    "gan": ("a grid of samples from the GAN generator", draw_gan, (5, 5.4)),
     "learning-curves": ("train vs validation loss of a card's demo, with the early stop",
                         draw_learning_curves, (7, 4.5)),
 }

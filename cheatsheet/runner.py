@@ -44,6 +44,9 @@ def load_keras(command="run"):
         missing = getattr(error, "name", None) or "tensorflow"
         raise CheatsheetError(f"'{command}' needs TensorFlow with Keras 3, but {missing} cannot "
                               f"be imported: {INSTALL_HINT}") from None
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # e.g. tf.function retracing advice
     return keras
 
 
@@ -65,14 +68,19 @@ def load_card_module(card, command="run"):
     return sys.modules[name]
 
 
-def run_card(card, seed=0, verbose=0):
-    """Run one card's demo and return a plain result dict (never raises for a failing card)."""
+def run_card(card, seed=0, verbose=0, quiet=False):
+    """Run one card's demo and return a plain result dict (never raises for a failing card).
+
+    `quiet` hides what the demo's libraries print on stderr (LiteRT's C++ INFO lines, say):
+    `check` wants one table, and a failure still reaches it as the result's error.
+    """
     result = {"topic": card.topic, "title": card.title}
     module = load_card_module(card)  # a missing library stops everything: not the card's fault
     imported = _import_seconds.get(card.module, 0.0)
     started = time.perf_counter()
     try:
-        outcome = module.demo(seed=seed, verbose=verbose)
+        with quiet_stderr() if quiet else contextlib.nullcontext():
+            outcome = module.demo(seed=seed, verbose=verbose)
     except Exception as error:  # a broken card: report it and let `check` go on
         result.update(status="error", error=f"{type(error).__name__}: {error}",
                       where=traceback.format_exc(limit=-1).strip().splitlines()[-3:],
@@ -107,13 +115,14 @@ def figure_line(result):
         return result["error"]
     return (f"{result['metric']} {format_number(result['value'])} "
             f"(target {'>=' if result['higher_is_better'] else '<='} "
-            f"{format_number(result['target'])})")
+            f"{format_number(result['target'], digits=None)})")
 
 
-def format_number(value):
+def format_number(value, digits=3):
+    """3 decimals for a measured figure (0.982, 1.000); `digits=None` for a target (0.97)."""
     if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
         return f"{value:.2e}"
-    return f"{value:.4g}"
+    return f"{value:.4g}" if digits is None else f"{value:.{digits}f}"
 
 
 def environment():

@@ -69,7 +69,7 @@ def demo(seed=0, epochs=5, verbose=0):
     _, single_losses = train_under(tf.distribute.OneDeviceStrategy("/cpu:0"), x, y,
                                    seed=seed, epochs=epochs)
     replicas = strategy.num_replicas_in_sync
-    if cpu_devices == 1:  # say so rather than pass off one device as data parallelism
+    if cpu_devices == 1 and verbose:  # say so: one device is no data parallelism
         print("One CPU device only: TensorFlow had started before use_logical_cpus(2) could "
               "split it. Run this file as its own process to train on two replicas.")
     elif verbose:
