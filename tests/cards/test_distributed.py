@@ -79,7 +79,7 @@ def test_demo_in_an_already_started_process_says_it_has_one_replica(capsys):
     tf.constant(0.0)
     if len(tf.config.list_logical_devices("CPU")) != 1:
         pytest.skip("this process was given several CPU devices before the test")
-    result = distributed.demo(epochs=1)
+    result = distributed.demo(epochs=1, verbose=1)
     assert result["replicas"] == 1 and "1 replica(s)" in result["metric"]
     assert "Run this file as its own process" in capsys.readouterr().out
     assert result["value"] <= result["target"]
