@@ -28,7 +28,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/cheatsheet list
-	$(BIN)/cheatsheet show basics
+	$(BIN)/cheatsheet show cnn
+	$(BIN)/cheatsheet run cnn
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -65,7 +65,7 @@ CARDS = (
             "Use `import keras` and `keras.losses.BinaryCrossentropy()`, not `tf.keras`: the same "
             "code then runs on the JAX and PyTorch backends too.",
         ),
-        see_also=("activations",),
+        see_also=("activations", "sequential", "optimizers", "losses", "cnn"),
     ),
     Card(
         topic="activations",
@@ -91,7 +91,7 @@ CARDS = (
             "`1 / (1 + np.exp(-x))` overflows (RuntimeWarning) for x < -88.7 in float32; the "
             "sign-split form never calls exp on a positive number.",
         ),
-        see_also=("basics",),
+        see_also=("basics", "losses", "diagnostics", "transformer"),
     ),
     # -- Architectures ----------------------------------------------------------------------
     Card(
