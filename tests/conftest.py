@@ -39,3 +39,23 @@ def run_python(*args, timeout=120, **kwargs):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **kwargs.pop("env", {})}
     return subprocess.run([sys.executable, *args], cwd=kwargs.pop("cwd", REPO), env=env,
                           capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+HEAVY_LIBRARIES = {"tensorflow", "keras", "matplotlib", "sklearn", "torch", "jax"}
+
+
+def heavy_imports_after(*argvs):
+    """Run CLI commands in one fresh Python (each must exit 0); the heavy libraries imported."""
+    probe = (
+        "import sys\n"
+        "from contextlib import redirect_stderr, redirect_stdout\n"
+        "from io import StringIO\n"
+        "from cheatsheet.cli import main\n"
+        "with redirect_stdout(StringIO()), redirect_stderr(StringIO()):\n"
+        f"    for argv in {[list(argv) for argv in argvs]!r}:\n"
+        "        assert main(argv) == 0, argv\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    result = run_python("-c", probe)
+    assert result.returncode == 0, result.stderr
+    return HEAVY_LIBRARIES & set(result.stdout.split())

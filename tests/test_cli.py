@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cheatsheet import __version__, index
 from cheatsheet.source import read_snippet
 
-from .conftest import REPO, run_python
+from .conftest import REPO, heavy_imports_after, run_python
 
 ANSI = "\033["
 TOPICS = [card.topic for card in index.CARDS]
@@ -154,19 +154,8 @@ def test_arbitrary_text_never_raises(text):
 
 @pytest.mark.slow
 def test_lookups_import_no_heavy_library():
-    probe = (
-        "import sys, io, contextlib\n"
-        "from cheatsheet.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    for argv in (['list'], ['show', 'activations'], ['search', 'softmax'],\n"
-        "                 ['roadmap'], ['show', 'basics', '--code']):\n"
-        "        assert main(argv) == 0, argv\n"
-        "heavy = {'tensorflow', 'keras', 'matplotlib', 'sklearn', 'torch', 'jax'}\n"
-        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))\n"
-    )
-    result = run_python("-c", probe)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert heavy_imports_after(["list"], ["show", "activations"], ["search", "softmax"],
+                               ["roadmap"], ["show", "basics", "--code"]) == set()
 
 
 @pytest.mark.slow

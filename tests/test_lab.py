@@ -10,7 +10,7 @@ import pytest
 from cheatsheet import index, lab
 from cheatsheet.source import SnippetSource, read_snippet
 
-from .conftest import run_python
+from .conftest import heavy_imports_after, run_python
 
 # Each script imports TensorFlow (3-5 s) and trains: two at a time on the 2-core reference
 # machine, up to four where there are cores to spare.
@@ -115,22 +115,11 @@ def test_snippet_source_splits_body_and_main_block():
 
 
 def test_copy_and_text_exports_import_no_heavy_library(tmp_path):
-    probe = (
-        "import sys, io\n"
-        "from cheatsheet.cli import main\n"
-        f"out = {str(tmp_path)!r}\n"
-        "from contextlib import redirect_stdout, redirect_stderr\n"
-        "with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):\n"
-        "    for argv in (['copy', 'basics'], ['copy', 'basics', '--to', out + '/lab.py'],\n"
-        "                 ['export', '--format', 'markdown', '--out', out + '/a.md'],\n"
-        "                 ['export', '--format', 'notebook', '--out', out + '/a.ipynb']):\n"
-        "        assert main(argv) == 0, argv\n"
-        "heavy = {'tensorflow', 'keras', 'matplotlib', 'sklearn', 'torch', 'jax'}\n"
-        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))\n"
-    )
-    result = run_python("-c", probe)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    out = str(tmp_path)
+    assert heavy_imports_after(
+        ["copy", "basics"], ["copy", "basics", "--to", out + "/lab.py"],
+        ["export", "--format", "markdown", "--out", out + "/a.md"],
+        ["export", "--format", "notebook", "--out", out + "/a.ipynb"]) == set()
 
 
 # -- every card's copy runs: the slow part, two scripts at a time ---------------------------------
