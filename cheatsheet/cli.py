@@ -9,7 +9,7 @@ import sys
 
 from . import __version__, index, plots, render
 from .errors import CheatsheetError
-from .files import write_new
+from .files import check_writable, write_new
 from .source import SnippetSource, read_snippet
 
 EXAMPLES = """\
@@ -57,6 +57,17 @@ def dispatch(argv):
     return args.command(args)
 
 
+def seed_number(text):
+    """A --seed value: what keras.utils.set_random_seed accepts, else a usage error (exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 2**32 - 1")
+    return value
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter, sized with os.get_terminal_size: argparse would import shutil for
     that on every parser it builds, ~3 ms of each lookup's start-up."""
@@ -86,7 +97,8 @@ def build_parser():
     output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="highlight output (auto: only on a terminal, unless NO_COLOR is set)")
     seeded = argparse.ArgumentParser(add_help=False, formatter_class=HelpFormatter)
-    seeded.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    seeded.add_argument("--seed", type=seed_number, default=0,
+                        help="random seed, 0 to 2**32 - 1 (default: 0)")
 
     def command(name, handler, help_text, parents=(output,)):
         sub = commands.add_parser(name, parents=list(parents), help=help_text,
@@ -237,18 +249,25 @@ def cmd_run(args):
     from . import runner
 
     card = lookup(args.topic)
-    refuse_existing(args.plot, args.force)
-    runner.load_card_module(card)  # a missing TensorFlow is one line of error, before any output
+    if args.plot:
+        check_writable(args.plot, args.force)  # refused now, not after the training
+    runner.prepare([card])  # a missing TensorFlow is one line of error, before any output
     if not args.json:
         print(f"{card.topic} · {card.title}", flush=True)
     progress = 0 if args.json else (1 if stdout_is_terminal() else 2)  # keras fit verbosity
     result = runner.run_card(card, seed=args.seed, verbose=progress)
+    plot_error = None
     if args.plot and result["status"] != "error":
-        result["plot"] = save_card_plot(card, result, args)
+        try:
+            result["plot"] = save_card_plot(card, result, args)
+        except CheatsheetError as error:  # the run's figures still count: report them first
+            plot_error = error
     if args.json:
         print_json(runner.json_ready(result))
     else:
         print(render.run_report(result, runner.figure_line(result)), end="")
+    if plot_error is not None:
+        raise plot_error
     return 0 if result["status"] == "ok" else 1
 
 
@@ -256,6 +275,9 @@ def cmd_check(args):
     from . import runner
 
     cards = [lookup(topic) for topic in args.topics] or list(index.CARDS)
+    cards = [card for card in index.CARDS if card in cards]  # roadmap order, each card once
+    runner.load_keras("check")  # first, so the header, not the first card, shows its cost
+    runner.prepare(cards)
     environment = runner.environment()
     if not args.json:
         print(render.check_header(environment), flush=True)
@@ -280,7 +302,8 @@ def cmd_check(args):
 def cmd_plot(args):
     from . import runner
 
-    refuse_existing(args.out, args.force)
+    plots.check_name(args.name)
+    check_writable(args.out, args.force)  # refused now, not after the drawing
     options = {}
     if args.topic is not None:
         if args.name != "learning-curves":
@@ -292,16 +315,10 @@ def cmd_plot(args):
     return 0
 
 
-def refuse_existing(path, force):
-    """Fail before a long run, not after it, when its output file would be refused anyway."""
-    if path and os.path.exists(path) and not force:
-        raise CheatsheetError(f"{path} already exists; use --force to overwrite it")
-
-
 def save_card_plot(card, result, args):
     """The card's own picture if it has one, else the loss curves of the run just made."""
     if card.topic in plots.PLOTS:
-        data = plots.png_bytes(card.topic, seed=args.seed)
+        data = plots.png_bytes(card.topic, seed=args.seed, outcome=result["outcome"])
     else:
         data = plots.png_bytes("learning-curves", topic=card.topic, outcome=result["outcome"])
     return write_new(args.plot, data, force=args.force)
@@ -325,7 +342,7 @@ def cmd_export(args):
     from . import export
 
     cards = export.in_roadmap_order([lookup(topic) for topic in args.topics] or index.CARDS)
-    refuse_existing(export.target_path(args.format, args.out), args.force)  # before the work
+    check_writable(export.target_path(args.format, args.out), args.force)  # before the work
     path = export.write(args.format, cards, args.out, force=args.force)
     print(f"saved {len(cards)} card(s) as {args.format} to {path}")
     return 0

@@ -48,12 +48,9 @@ def export(format, cards, **options):
 
 def target_path(format, path):
     """PATH, or PATH/cheatsheet.<extension> when PATH is a directory."""
-    import os.path
+    from .files import target
 
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        return os.path.join(path, f"cheatsheet{EXTENSIONS[format]}")
-    return path
+    return target(path, f"cheatsheet{EXTENSIONS[format]}")
 
 
 def write(format, cards, path, force=False):

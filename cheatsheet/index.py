@@ -60,8 +60,9 @@ CARDS = (
         pitfalls=(
             "The seed calls `layer(input)`, which passes Python's built-in `input` function and "
             "raises ValueError: a layer needs a real tensor (here a NumPy batch).",
-            "Start models with `keras.Input(shape=...)`; `input_shape=` on a layer is deprecated "
-            "in Keras 3 and leaves a Sequential unbuilt until the first call.",
+            "Start models with `keras.Input(shape=...)`: `input_shape=` on a layer is deprecated "
+            "in Keras 3 (UserWarning), and a Sequential with neither stays unbuilt, so "
+            "`count_params()` raises until its first call.",
             "Use `import keras` and `keras.losses.BinaryCrossentropy()`, not `tf.keras`: the same "
             "code then runs on the JAX and PyTorch backends too.",
         ),
@@ -203,8 +204,9 @@ CARDS = (
         functions=("TransformerBlock", "TokenAndPositionEmbedding", "build_classifier"),
         aliases=("attention", "self-attention", "multi-head-attention", "transformer-block"),
         pitfalls=(
-            "The seed's `call(self, inputs, training)` has no default, so fit, predict and a "
-            "plain `block(x)` raise TypeError; `training=None` lets Keras fill it in.",
+            "The seed's `call(self, inputs, training)` has no default, so building a model on "
+            "the block, or a plain `block(x)`, raises TypeError before fit or predict can run; "
+            "`training=None` lets Keras fill it in.",
             "Without `**kwargs` passed to `super().__init__`, `get_config()` and "
             "`@keras.saving.register_keras_serializable`, a saved .keras model cannot be loaded "
             "(TypeError: could not be deserialized).",

@@ -12,10 +12,9 @@ rejects) would get one appended, so the copy always runs the demo.
 No heavy imports here: copying a card must not start TensorFlow.
 """
 
-import os.path
 
 from . import __version__
-from .files import write_new
+from .files import target, write_new
 from .source import SnippetSource, display_path, read_snippet
 
 FALLBACK_MAIN = '\n\nif __name__ == "__main__":\n    print(demo())\n'
@@ -34,10 +33,7 @@ def script(card):
 
 def target_path(card, path):
     """Where `copy --to PATH` writes: PATH, or PATH/<module>.py when PATH is a directory."""
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        return os.path.join(path, f"{card.module}.py")
-    return path
+    return target(path, f"{card.module}.py")
 
 
 def copy(card, path, force=False):

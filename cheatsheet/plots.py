@@ -26,7 +26,7 @@ def early_stop_epoch(val_loss, patience=PATIENCE):
     return best, None
 
 
-def draw_activations(figure, seed=0):
+def draw_activations(figure, seed=0, outcome=None):
     """Each activation of the activations card and its derivative (finite differences)."""
     import numpy as np
 
@@ -99,8 +99,11 @@ def draw_learning_curves(figure, seed=0, topic=LEARNING_CURVES_TOPIC, outcome=No
     ax.legend()
 
 
-def draw_gan(figure, seed=0):
-    """A grid of digits drawn by the gan card's generator after a short training on 8x8 digits."""
+def draw_gan(figure, seed=0, outcome=None):
+    """A grid of digits drawn by the gan card's generator after a short training on 8x8 digits.
+
+    A run's outcome cannot serve: the demo's figure comes from a 1-D toy GAN, the grid from a
+    second training on digit images that only `demo(grid_path=...)` does."""
     import tempfile
     from pathlib import Path
 
@@ -119,7 +122,7 @@ def draw_gan(figure, seed=0):
     ax.set_title("Samples of the GAN generator\ntrained briefly on 8x8 digits")
 
 
-def draw_lr_schedule(figure, seed=0):
+def draw_lr_schedule(figure, seed=0, outcome=None):
     """The lr-schedule card's ExponentialDecay, smooth and staircase, over 50,000 steps."""
     from . import runner
 
@@ -136,11 +139,13 @@ def draw_lr_schedule(figure, seed=0):
     ax.legend()
 
 
-def draw_optimizers(figure, seed=0):
+def draw_optimizers(figure, seed=0, outcome=None):
     """The optimizers card's loss curves, one panel per optimizer, the others faint behind."""
     from . import runner
 
-    curves = runner.run_card(index.find("optimizers"), seed=seed).get("history")
+    if outcome is None:
+        outcome = runner.run_card(index.find("optimizers"), seed=seed).get("outcome") or {}
+    curves = outcome.get("history")
     if not curves:
         raise CheatsheetError("the optimizers card's demo failed; run: cheatsheet run optimizers")
     axes = figure.subplots(1, len(curves), sharey=True)
@@ -171,14 +176,22 @@ PLOTS = {
 }
 
 
-def figure_for(name, seed=0, **options):
-    """A drawn Matplotlib figure for a plot name (Agg backend: no display needed)."""
+def check_name(name):
+    """Refuse an unknown plot name at once, with the nearest one, before anything is imported."""
     if name not in PLOTS:
         import difflib
 
         close = difflib.get_close_matches(name, PLOTS, n=1)
         hint = f" Did you mean: {close[0]}?" if close else f" Plots: {', '.join(PLOTS)}"
         raise CheatsheetError(f"no plot named {name!r}.{hint}")
+
+
+def figure_for(name, seed=0, **options):
+    """A drawn Matplotlib figure for a plot name (Agg backend: no display needed).
+
+    Every drawing takes `outcome`, a demo's result from a run just made, so `run --plot` does
+    not train the card a second time where the picture can be drawn from that run."""
+    check_name(name)
     try:
         import matplotlib
     except ImportError:

@@ -13,6 +13,8 @@ import traceback
 from .errors import CheatsheetError
 
 INSTALL_HINT = "pip install 'tensorflow>=2.16' (or run: make demo)"
+# Import names whose PyPI package is called otherwise, for the "pip install ..." hints.
+PACKAGE_OF = {"sklearn": "scikit-learn", "ai_edge_litert": "ai-edge-litert"}
 
 
 @contextlib.contextmanager
@@ -35,6 +37,7 @@ def load_keras(command="run"):
     """Import Keras 3 (and its backend) once, or explain in one line how to install it."""
     if "keras" in sys.modules:
         return sys.modules["keras"]
+    started = time.perf_counter()
     if not os.environ.get("TF_CPP_MIN_LOG_LEVEL"):  # quiet the C++ logs after start-up too
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     try:
@@ -47,24 +50,31 @@ def load_keras(command="run"):
     import logging
 
     logging.getLogger("tensorflow").setLevel(logging.ERROR)  # e.g. tf.function retracing advice
+    _import_seconds["keras"] = time.perf_counter() - started
     return keras
 
 
-_import_seconds = {}  # snippet module -> seconds its first import took (Keras included, if first)
+_import_seconds = {}  # "keras" or a snippet module -> seconds its first import took
 
 
 def load_card_module(card, command="run"):
     """Import a card's snippet module once (after Keras, so that import is quiet too)."""
     name = f"snippets.{card.module}"
     if name not in sys.modules:
-        started = time.perf_counter()
+        first = "keras" not in sys.modules  # then this card also pays for Keras, as `run` says
         load_keras(command)
+        started = time.perf_counter()
         try:
             importlib.import_module(name)
         except ImportError as error:
-            raise CheatsheetError(f"card '{card.topic}' needs {error.name}, which is not "
-                                  f"installed: pip install {error.name}") from None
-        _import_seconds[card.module] = time.perf_counter() - started
+            missing = (error.name or "").split(".")[0]
+            if not missing:
+                raise CheatsheetError(f"card '{card.topic}' cannot be imported: {error}") from None
+            raise CheatsheetError(f"card '{card.topic}' needs {missing}, which is not "
+                                  f"installed: pip install {PACKAGE_OF.get(missing, missing)}"
+                                  ) from None
+        _import_seconds[card.module] = (time.perf_counter() - started
+                                        + (_import_seconds["keras"] if first else 0.0))
     return sys.modules[name]
 
 
@@ -75,7 +85,11 @@ def run_card(card, seed=0, verbose=0, quiet=False):
     `check` wants one table, and a failure still reaches it as the result's error.
     """
     result = {"topic": card.topic, "title": card.title}
-    module = load_card_module(card)  # a missing library stops everything: not the card's fault
+    try:
+        module = load_card_module(card)
+    except CheatsheetError as error:  # one card's missing library: `check` goes on
+        result.update(status="error", error=str(error), seconds={"import": 0.0, "total": 0.0})
+        return result
     imported = _import_seconds.get(card.module, 0.0)
     started = time.perf_counter()
     try:
@@ -109,6 +123,23 @@ def run_card(card, seed=0, verbose=0, quiet=False):
     return result
 
 
+def prepare(cards):
+    """Call each card's optional `prepare()` before the backend starts its devices.
+
+    A card that must shape the process first defines it (distributed splits the CPU into two
+    logical devices); `check` prepares every card before the first one runs, so each runs as
+    it would on its own. A card that cannot be imported is left to run_card to report."""
+    for card in cards:
+        try:
+            module = load_card_module(card)
+        except CheatsheetError as error:
+            if "TensorFlow" in str(error):
+                raise
+            continue
+        if hasattr(module, "prepare"):
+            module.prepare()
+
+
 def figure_line(result):
     """`held-out accuracy 0.985 (target >= 0.97)`."""
     if result["status"] == "error":
@@ -127,10 +158,9 @@ def format_number(value, digits=3):
 
 def environment():
     """Versions, backend and devices, for the `check` header."""
-    started = time.perf_counter()
     keras = load_keras("check")
     info = {
-        "import_seconds": time.perf_counter() - started,
+        "import_seconds": _import_seconds.get("keras", 0.0),
         "python": sys.version.split()[0],
         "keras": keras.__version__,
         "backend": keras.config.backend(),

@@ -25,6 +25,11 @@ def use_logical_cpus(count=2):
     return len(tf.config.list_logical_devices("CPU"))
 
 
+def prepare():
+    """Called by `cheatsheet check` before TensorFlow starts: two CPU replicas for the demo."""
+    use_logical_cpus(2)
+
+
 def build_regressor(input_dim=8, units=16):
     """A small regression MLP: Input -> Dense(relu) -> Dense(1)."""
     inputs = keras.Input(shape=(input_dim,))  # (batch, input_dim)

@@ -3,7 +3,7 @@ import os
 import pytest
 
 from cheatsheet.errors import CheatsheetError
-from cheatsheet.files import write_new
+from cheatsheet.files import check_writable, target, write_new
 
 
 def test_writes_a_new_file(tmp_path):
@@ -47,3 +47,20 @@ def test_mode_follows_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "lab.py").stat().st_mode & 0o777 == 0o644
+
+
+def test_an_os_error_while_writing_is_one_clear_line(tmp_path, monkeypatch):
+    def read_only(*_):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    with pytest.raises(CheatsheetError, match="cannot write .*lab.py: Permission denied"):
+        write_new(tmp_path / "lab.py", "x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_directory_is_not_a_file_to_write(tmp_path):
+    with pytest.raises(CheatsheetError, match="is a directory"):
+        check_writable(tmp_path, force=True)
+    assert target(tmp_path, "cnn.py") == str(tmp_path / "cnn.py")
+    assert target(tmp_path / "mine.py", "cnn.py") == str(tmp_path / "mine.py")

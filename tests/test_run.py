@@ -134,19 +134,67 @@ def test_without_tensorflow_lookups_work_and_run_check_plot_say_how_to_install(t
         f"{str(tmp_path / 'a.png')!r}]):\n"
         "    print(main(argv))\n"
     )
+    probe += (  # a wrong plot name is said as such, not as a missing TensorFlow
+        f"print(main(['plot', 'activaton', '--out', {str(tmp_path / 'b.png')!r}]))\n")
     result = run_python("-c", probe)
-    assert result.stdout.split() == ["1", "1", "1"], result.stderr
+    assert result.stdout.split() == ["1", "1", "1", "1"], result.stderr
     errors = result.stderr.splitlines()
-    assert len(errors) == 3
-    for line in errors:
+    assert len(errors) == 4
+    for line in errors[:3]:
         assert line.startswith("Error: '") and "needs TensorFlow" in line and "pip install" in line
+    assert errors[3] == "Error: no plot named 'activaton'. Did you mean: activations?"
 
 
 @pytest.mark.slow
-def test_run_in_a_fresh_process_is_quiet_on_stderr():
-    # TensorFlow's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL; `run` must still hide them.
-    result = run_python("-m", "cheatsheet", "run", "activations", "--json",
+def test_check_in_a_fresh_process_is_quiet_and_prepares_cards_before_tensorflow_starts():
+    # TensorFlow's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL; check must still hide them.
+    result = run_python("-m", "cheatsheet", "check", "activations", "distributed", "--json",
                         env={"TF_CPP_MIN_LOG_LEVEL": ""})
-    assert result.returncode == 0
+    assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
-    assert json.loads(result.stdout)["status"] == "ok"
+    rows = {row["topic"]: row for row in json.loads(result.stdout)["results"]}
+    assert rows["activations"]["status"] == "ok"
+    # distributed's prepare() split the CPU before anything started TensorFlow: two replicas,
+    # so the loss comparison compared something (in an started process it would say 1).
+    assert rows["distributed"]["metric"].startswith("|loss on 2 replica(s)")
+
+
+def test_bad_seed_is_a_usage_error(cli, tmp_path):
+    result = cli("plot", "activations", "--seed", "-1", "--out", str(tmp_path / "a.png"))
+    assert result.status == 2 and "not between 0 and 2**32 - 1" in result.err
+    assert cli("run", "basics", "--seed", "many").status == 2
+
+
+def test_run_refuses_a_plot_in_a_missing_directory_before_training(cli, tmp_path):
+    result = cli("run", "basics", "--plot", str(tmp_path / "nowhere" / "curves.png"))
+    assert result.status == 1 and result.out == "" and "no such directory" in result.err
+
+
+def test_run_plot_of_a_card_without_curves_still_reports_the_run(cli, tmp_path):
+    result = cli("run", "losses", "--plot", str(tmp_path / "losses.png"))
+    assert result.status == 1
+    assert "(target <= 1.00e-06): met" in result.out  # the figures of the run are not lost
+    assert result.err == "Error: card 'losses' records no loss curve to plot\n"
+    assert not (tmp_path / "losses.png").exists()
+
+
+def test_check_goes_on_past_a_card_whose_library_is_missing(cli, monkeypatch):
+    from cheatsheet import runner
+
+    real_load = runner.load_card_module
+
+    def without_litert(card, command="run"):
+        if card.topic == "activations":
+            raise runner.CheatsheetError("card 'activations' needs ai_edge_litert, which is not "
+                                         "installed: pip install ai-edge-litert")
+        return real_load(card, command)
+
+    monkeypatch.setattr(runner, "load_card_module", without_litert)
+    result = cli("check", "losses", "activations")
+    assert result.status == 1
+    assert "pip install ai-edge-litert" in result.out and "1 of 2 cards" in result.out
+
+
+def test_check_runs_each_named_card_once_in_roadmap_order(cli):
+    report = json.loads(cli("check", "losses", "activations", "softmax", "--json").out)
+    assert [row["topic"] for row in report["results"]] == ["activations", "losses"]

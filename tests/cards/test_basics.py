@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 
 from snippets import basics
 
@@ -36,3 +37,14 @@ def test_demo_learns_breast_cancer_past_threshold():
     result = basics.demo(epochs=20)
     assert result["value"] >= result["target"] == 0.93
     assert result["params"] == 30 * 64 + 64 + 64 + 1
+
+
+def test_the_pitfalls_it_names_happen_as_said():
+    with pytest.raises(ValueError):  # the seed's `layer(input)`: Python's built-in function
+        keras.layers.Dense(4)(input)
+    with pytest.warns(UserWarning, match="input_shape"):
+        keras.Sequential([keras.layers.Dense(4, input_shape=(3,))])
+    unbuilt = keras.Sequential([keras.layers.Dense(4)])
+    with pytest.raises(ValueError):
+        unbuilt.count_params()
+    assert basics.build_dense_model().built  # the card's form: keras.Input first
