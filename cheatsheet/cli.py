@@ -68,16 +68,24 @@ def seed_number(text):
     return value
 
 
+def terminal_width():
+    """Columns of the terminal on stdout, $COLUMNS, or 80. os.get_terminal_size, not shutil's:
+    argparse would import shutil on every parser it builds, ~3 ms of each lookup's start-up."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return 80
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter, sized with os.get_terminal_size: argparse would import shutil for
-    that on every parser it builds, ~3 ms of each lookup's start-up."""
+    """argparse's formatter, sized by terminal_width()."""
 
     def __init__(self, prog, **kwargs):
-        try:
-            width = os.get_terminal_size(sys.stdout.fileno()).columns
-        except (OSError, ValueError, AttributeError):
-            width = 80
-        super().__init__(prog, width=max(width, 40) - 2, **kwargs)
+        super().__init__(prog, width=max(terminal_width(), 40) - 2, **kwargs)
 
 
 def build_parser():
@@ -159,9 +167,7 @@ def style_for(args):
                  and os.environ.get("TERM") != "dumb")
     if not color:
         return render.Style()
-    import shutil
-
-    return render.Style(color=True, width=min(shutil.get_terminal_size().columns - 2, 100))
+    return render.Style(color=True, width=min(max(terminal_width(), 40) - 2, 100))
 
 
 def lookup(name):

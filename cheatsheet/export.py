@@ -158,49 +158,18 @@ def notebook(cards):
 
 # -- HTML -----------------------------------------------------------------------------------------
 
+# render.code_spans kinds -> the page's CSS classes
+CSS_CLASS = {"keyword": "k", "string": "s", "number": "n", "comment": "c", "name": "f"}
+
+
 def highlight_html(code):
     """The code HTML-escaped, with keywords, strings, numbers, comments and names in spans."""
-    import io
-    import keyword
-    import tokenize
+    from .render import code_spans
 
-    starts = [0]
-    for line in code.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-
-    def offset(position):
-        row, col = position
-        return starts[min(row, len(starts)) - 1] + col
-
-    string_types = {tokenize.STRING} | {getattr(tokenize, name) for name in (
-        "FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, name)}
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return html_lib.escape(code, quote=False)
-    out, done, previous = [], 0, None
-    for token in tokens:
-        kind = None
-        if token.type in string_types:
-            kind = "s"
-        elif token.type == tokenize.NUMBER:
-            kind = "n"
-        elif token.type == tokenize.COMMENT:
-            kind = "c"
-        elif token.type == tokenize.NAME and keyword.iskeyword(token.string):
-            kind = "k"
-        elif token.type == tokenize.NAME and previous in ("def", "class"):
-            kind = "f"
-        if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
-            previous = token.string
-        if kind is None:
-            continue
-        start, end = offset(token.start), offset(token.end)
-        out.append(html_lib.escape(code[done:start], quote=False))
-        out.append(f'<span class="{kind}">{html_lib.escape(code[start:end], quote=False)}</span>')
-        done = end
-    out.append(html_lib.escape(code[done:], quote=False))
-    return "".join(out)
+    return "".join(
+        f'<span class="{CSS_CLASS[kind]}">{html_lib.escape(text, quote=False)}</span>' if kind
+        else html_lib.escape(text, quote=False)
+        for text, kind in code_spans(code))
 
 
 def inline(text):

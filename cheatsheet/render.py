@@ -10,7 +10,7 @@ class Style:
     """ANSI styling that collapses to plain text when color is off."""
 
     CODES = {"title": "1;36", "heading": "1", "topic": "1;32", "dim": "2", "keyword": "35",
-             "string": "33", "comment": "2;37", "number": "36", "error": "1;31"}
+             "string": "33", "comment": "2;37", "number": "36", "name": "1;34"}
 
     def __init__(self, color=False, width=PLAIN_WIDTH):
         self.color = color
@@ -33,43 +33,59 @@ def bullets(items, style, indent="  "):
                      for item in items)
 
 
-def highlight(code, style):
-    """Color Python keywords, strings, numbers and comments; the text itself is unchanged."""
-    if not style.color:
-        return code
+def code_spans(code):
+    """The code cut into (text, kind) pieces that join back to it exactly; kind is one of
+    keyword, string, number, comment, name (after def/class) or None. Both the terminal and
+    the html export color code from these pieces."""
     import io
     import tokenize
 
-    lines = code.splitlines(keepends=True)
+    starts = [0]
+    for line in code.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(position):
+        row, col = position
+        return starts[min(row, len(starts)) - 1] + col
+
+    string_types = {tokenize.STRING} | {getattr(tokenize, name) for name in (
+        "FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, name)}
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     except (tokenize.TokenError, SyntaxError):
-        return code
-    kinds = {tokenize.STRING: "string", tokenize.NUMBER: "number", tokenize.COMMENT: "comment"}
-    out, row, col = [], 1, 0
+        return [(code, None)]
+    spans, done, previous = [], 0, None
     for token in tokens:
-        kind = kinds.get(token.type)
-        if token.type == tokenize.NAME and keyword.iskeyword(token.string):
+        kind = None
+        if token.type in string_types:
+            kind = "string"
+        elif token.type == tokenize.NUMBER:
+            kind = "number"
+        elif token.type == tokenize.COMMENT:
+            kind = "comment"
+        elif token.type == tokenize.NAME and keyword.iskeyword(token.string):
             kind = "keyword"
-        if kind is None or token.start[0] != token.end[0]:
-            continue  # plain tokens and multi-line strings pass through uncolored
-        (srow, scol), (_, ecol) = token.start, token.end
-        out.append(_between(lines, (row, col), (srow, scol)))
-        out.append(style(kind, token.string))
-        row, col = srow, ecol
-    out.append(_between(lines, (row, col), (len(lines) + 1, 0)))
-    return "".join(out)
+        elif token.type == tokenize.NAME and previous in ("def", "class"):
+            kind = "name"
+        if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+            previous = token.string
+        if kind is None:
+            continue
+        start, end = offset(token.start), offset(token.end)
+        if start > done:
+            spans.append((code[done:start], None))
+        spans.append((code[start:end], kind))
+        done = end
+    if done < len(code):
+        spans.append((code[done:], None))
+    return spans
 
 
-def _between(lines, start, end):
-    """Source text from (row, col) up to (row, col), rows 1-based as tokenize gives them."""
-    (srow, scol), (erow, ecol) = start, end
-    if srow == erow:
-        return lines[srow - 1][scol:ecol]
-    parts = [lines[srow - 1][scol:]] + lines[srow:erow - 1]
-    if erow - 1 < len(lines):
-        parts.append(lines[erow - 1][:ecol])
-    return "".join(parts)
+def highlight(code, style):
+    """Color Python keywords, strings, numbers, comments and defined names on a terminal."""
+    if not style.color:
+        return code
+    return "".join(style(kind, text) if kind else text for text, kind in code_spans(code))
 
 
 def indent_block(text, prefix="    "):

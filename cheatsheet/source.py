@@ -64,11 +64,6 @@ class SnippetSource:
         """The verbatim source of a top-level function or class, decorators included."""
         return self._segment(self._node(name))
 
-    def definitions(self):
-        """Names of the top-level functions and classes, in file order."""
-        return [node.name for node in self.tree.body
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
-
     def code(self, names):
         """The named definitions, separated by blank lines as in the file."""
         return "\n\n\n".join(self.definition(name) for name in names)

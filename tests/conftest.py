@@ -59,3 +59,15 @@ def heavy_imports_after(*argvs):
     result = run_python("-c", probe)
     assert result.returncode == 0, result.stderr
     return HEAVY_LIBRARIES & set(result.stdout.split())
+
+
+def blocking_imports(*roots):
+    """Python source that makes `import <root>` fail as if the library were not installed."""
+    return (
+        "import sys\n"
+        "class Blocked:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] in {roots!r}:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Blocked())\n"
+    )

@@ -7,17 +7,9 @@ from matplotlib import image
 
 from cheatsheet import plots
 
-from .conftest import run_python
+from .conftest import blocking_imports, run_python
 
-BLOCK_TENSORFLOW = (
-    "import sys\n"
-    "class Blocked:\n"
-    "    def find_spec(self, name, path=None, target=None):\n"
-    "        if name.split('.')[0] in ('tensorflow', 'keras'):\n"
-    "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
-    "sys.meta_path.insert(0, Blocked())\n"
-    "from cheatsheet.cli import main\n"
-)
+BLOCK_TENSORFLOW = blocking_imports("tensorflow", "keras") + "from cheatsheet.cli import main\n"
 
 
 def assert_picture(path, min_width=400, min_height=250):

@@ -1,7 +1,6 @@
 import ast
 import importlib
 import sys
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -9,23 +8,15 @@ import pytest
 
 from snippets import pytorch
 
-from ..conftest import run_python
+from ..conftest import REPO, blocking_imports, run_python
 from ..kerastest import assert_trains_and_round_trips
 
-REPO = Path(__file__).resolve().parents[2]
 # Runs the card as a script where `import torch` fails, as on a machine without the extra.
-WITHOUT_TORCH = """
-import importlib.abc, runpy, sys
-
-class NoTorch(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "torch":
-            raise ModuleNotFoundError(f"No module named {name!r}")
-
-sys.meta_path.insert(0, NoTorch())
-runpy.run_path(sys.argv[1], run_name="__main__")
-print("torch imported:", any(name.split(".")[0] == "torch" for name in sys.modules))
-"""
+WITHOUT_TORCH = blocking_imports("torch") + (
+    "import runpy\n"
+    "runpy.run_path(sys.argv[1], run_name='__main__')\n"
+    "print('torch imported:', any(name.split('.')[0] == 'torch' for name in sys.modules))\n"
+)
 # Hand count: conv kernels are 3 * 3 * in * out plus one bias per filter; Dense is in * out + out.
 HAND_COUNT = (3 * 3 * 1 * 32 + 32) + (3 * 3 * 32 * 64 + 64) + (9216 * 128 + 128) + (128 * 10 + 10)
 
