@@ -2,7 +2,9 @@
 against their own references instead of trusting the figure the demo reports."""
 
 import keras
+import numpy as np
 import pytest
+from sklearn.metrics import accuracy_score
 
 
 def run_demo_keeping_models(module, builder_name, **demo_kwargs):
@@ -18,3 +20,18 @@ def run_demo_keeping_models(module, builder_name, **demo_kwargs):
         patch.setattr(module, builder_name, keep)
         result = module.demo(**demo_kwargs)
     return result, built
+
+
+def demo_accuracy_measured_by_sklearn(module, builder_name, **demo_kwargs):
+    """(demo result, held-out accuracy of the model the demo trained, by scikit-learn).
+
+    The held-out split is the card's own `load_data(seed=0)`; the predictions are thresholded
+    at 0.5 for one sigmoid unit and argmax-ed for a softmax (or log-softmax) head."""
+    result, built = run_demo_keeping_models(module, builder_name, **demo_kwargs)
+    _, x_test, _, y_test = module.load_data(0)
+    predictions = built[-1].predict(x_test, verbose=0)
+    if predictions.shape[-1] == 1:
+        labels = (predictions[:, 0] > 0.5).astype(int)
+    else:
+        labels = np.argmax(predictions, axis=-1)
+    return result, accuracy_score(np.asarray(y_test).astype(int).ravel(), labels)

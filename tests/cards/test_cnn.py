@@ -6,8 +6,8 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 
 from snippets import cnn
-from tests.kerastest import assert_trains_and_round_trips
 
+from ..kerastest import assert_trains_and_round_trips
 from .keep_models import run_demo_keeping_models
 
 

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from snippets import early_stopping as card
-from tests.kerastest import assert_trains_and_round_trips
+
+from ..kerastest import assert_trains_and_round_trips
 
 
 def compiled_model(seed=0):

@@ -4,7 +4,8 @@ import pytest
 from sklearn import metrics as sk
 
 from snippets import metrics
-from tests.kerastest import assert_trains_and_round_trips
+
+from ..kerastest import assert_trains_and_round_trips
 
 SEEDS = [0, 1, 2]
 

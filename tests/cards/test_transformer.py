@@ -4,8 +4,8 @@ import pytest
 from sklearn.metrics import accuracy_score
 
 from snippets import transformer
-from tests.kerastest import assert_trains_and_round_trips
 
+from ..kerastest import assert_trains_and_round_trips
 from .keep_models import run_demo_keeping_models
 
 

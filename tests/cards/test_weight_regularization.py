@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from snippets import weight_regularization as card
-from tests.kerastest import assert_trains_and_round_trips
+
+from ..kerastest import assert_trains_and_round_trips
 
 
 def kernels(model):
