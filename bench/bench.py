@@ -22,10 +22,17 @@ COMMANDS = [
 ]
 
 
+# As installed for a user: bytecode cached (pip compiles it at install). A PYTHONDONTWRITEBYTECODE
+# in this shell would have every run recompile the edited modules and time the compiler.
+ENVIRONMENT = {name: value for name, value in os.environ.items()
+               if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure(argv):
     """(wall seconds, peak resident MiB) of one run of this Python with `argv`."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, *argv], stdout=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, *argv], stdout=subprocess.DEVNULL,
+                               env=ENVIRONMENT)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
