@@ -187,7 +187,11 @@ def check_header(environment):
     versions += [f"Keras {environment['keras']}", f"backend {environment['backend']}"]
     return "\n".join([
         " · ".join(versions),
-        f"devices: {', '.join(environment['devices']) or 'none found'} · "
+        f"devices: {', '.join(environment['devices']) or 'none found'}"
+        + (f" (on physical {', '.join(environment['physical_devices'])})"
+           if environment.get("physical_devices", environment["devices"])
+           != environment["devices"] else "")
+        + " · "
         f"Keras imported in {environment['import_seconds']:.1f} s",
         "",
         CHECK_COLUMNS.format(topic="topic", status="status", seconds="seconds", result="result"),

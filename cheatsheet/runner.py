@@ -167,7 +167,11 @@ def environment():
         "devices": keras.distribution.list_devices(),
     }
     if info["backend"] == "tensorflow":
-        info["tensorflow"] = sys.modules["tensorflow"].__version__
+        tf = sys.modules["tensorflow"]
+        info["tensorflow"] = tf.__version__
+        # A card's prepare() may split one physical device into several logical ones.
+        info["physical_devices"] = [device.name.removeprefix("/physical_device:").lower()
+                                    for device in tf.config.list_physical_devices()]
     return info
 
 
