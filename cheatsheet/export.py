@@ -13,12 +13,12 @@ import re
 
 from . import __version__, index
 from .errors import CheatsheetError
-from .source import SnippetSource, display_path
+from .render import PITFALLS_HEADING, SEE_ALSO_HEADING
+from .source import SnippetSource, display_path, test_path
 
 FORMATS = ("markdown", "notebook", "html")
 EXTENSIONS = {"markdown": ".md", "notebook": ".ipynb", "html": ".html"}
 TITLE = "Keras 3 deep-learning cheatsheet"
-PITFALLS_HEADING = "Keras 3 pitfalls this card avoids"
 
 # The cards whose picture needs no training (cheatsheet.plots draws it as fast as a lookup does
 # not, but in a second or two): the web page embeds these, under the card of the same name.
@@ -66,7 +66,7 @@ def title_of(topic):
 
 
 def source_line(card):
-    return (f"{display_path(card)}, tested in tests/cards/test_{card.module}.py; "
+    return (f"{display_path(card)}, tested in {test_path(card)}; "
             f"runnable script: cheatsheet copy {card.topic}")
 
 
@@ -108,7 +108,7 @@ def markdown(cards):
                 links = ", ".join(f"[{title_of(topic)}](#{slug(title_of(topic))})"
                                   if topic in exported else f"{title_of(topic)} (`{topic}`)"
                                   for topic in card.see_also)
-                parts.append(f"See also: {links}.")
+                parts.append(f"{SEE_ALSO_HEADING} {links}.")
     return "\n".join(parts) + "\n"
 
 
@@ -236,10 +236,10 @@ def card_html(card, png, exported):
     title = html_lib.escape(card.title)
     pitfalls = "".join(f"<li>{inline(pitfall)}</li>" for pitfall in card.pitfalls)
     meta = (f"<code>{display_path(card)}</code>, tested in "
-            f"<code>tests/cards/test_{card.module}.py</code> · runnable script: "
+            f"<code>{test_path(card)}</code> · runnable script: "
             f"<code>cheatsheet copy {card.topic}</code>")
     if card.see_also:  # a link where the card is on this page, else its name
-        meta += " · See also: " + ", ".join(
+        meta += f" · {SEE_ALSO_HEADING} " + ", ".join(
             f'<a href="#card-{topic}">{html_lib.escape(title_of(topic))}</a>'
             if topic in exported else
             f"{html_lib.escape(title_of(topic))} (<code>{topic}</code>)"

@@ -15,7 +15,7 @@ No heavy imports here: copying a card must not start TensorFlow.
 
 from . import __version__
 from .files import target, write_new
-from .source import SnippetSource, display_path, read_snippet
+from .source import SnippetSource, display_path, read_snippet, test_path
 
 FALLBACK_MAIN = '\n\nif __name__ == "__main__":\n    print(demo())\n'
 
@@ -26,7 +26,7 @@ def script(card):
     if SnippetSource(text).main_block() is None:
         text = text.rstrip("\n") + "\n" + FALLBACK_MAIN
     header = (f"# From keras-cheatsheet {__version__}: card {card.topic!r}, {display_path(card)}, "
-              f"tested in tests/cards/test_{card.module}.py.\n"
+              f"tested in {test_path(card)}.\n"
               "# Run it with `python <this file>`: it runs the card's demo() (needs Keras 3).\n")
     return header + text
 

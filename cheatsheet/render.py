@@ -5,6 +5,12 @@ import textwrap
 
 PLAIN_WIDTH = 88  # fixed for plain output, so golden files do not depend on the terminal
 
+# The headings of a card, the same in `show` and in every export.
+NOTE_HEADING = "Note"
+PITFALLS_HEADING = "Keras 3 pitfalls this card avoids"
+RUN_HEADING = "Run and copy"
+SEE_ALSO_HEADING = "See also:"
+
 
 class Style:
     """ANSI styling that collapses to plain text when color is off."""
@@ -94,7 +100,7 @@ def indent_block(text, prefix="    "):
 
 def show(card, code, style, run_hint):
     """The full card: title, note, the tested code, pitfalls, how to run and copy it."""
-    from .source import display_path
+    from .source import display_path, test_path
 
     aliases = ", ".join(card.aliases) or "none"
     parts = [
@@ -103,21 +109,21 @@ def show(card, code, style, run_hint):
                       subsequent_indent="  ", break_on_hyphens=False),
         wrap(card.summary, style, indent=""),
         "",
-        style("heading", "Note"),
+        style("heading", NOTE_HEADING),
         wrap(card.note, style),
         "",
         style("heading",
-              f"Code: {display_path(card)} (tested in tests/cards/test_{card.module}.py)"),
+              f"Code: {display_path(card)} (tested in {test_path(card)})"),
         indent_block(highlight(code, style)),
         "",
-        style("heading", "Keras 3 pitfalls this card avoids"),
+        style("heading", PITFALLS_HEADING),
         bullets(card.pitfalls, style),
         "",
-        style("heading", "Run and copy"),
+        style("heading", RUN_HEADING),
         indent_block(run_hint, "  "),
     ]
     if card.see_also:
-        parts += ["", f"{style('heading', 'See also:')} {', '.join(card.see_also)}"]
+        parts += ["", f"{style('heading', SEE_ALSO_HEADING)} {', '.join(card.see_also)}"]
     return "\n".join(parts) + "\n"
 
 

@@ -26,6 +26,11 @@ def display_path(card):
     return f"snippets/{card.module}.py"
 
 
+def test_path(card):
+    """The tests that prove a card, as a learner sees the path: tests/cards/test_<module>.py."""
+    return f"tests/cards/test_{card.module}.py"
+
+
 class SnippetSource:
     """One parsed snippet file: its header, its imports and its top-level definitions."""
 
@@ -37,16 +42,6 @@ class SnippetSource:
     @classmethod
     def of(cls, card):
         return cls(read_snippet(card))
-
-    def header(self):
-        """The docstring's `Key: value` lines as a dict (Title, Description)."""
-        docstring = ast.get_docstring(self.tree) or ""
-        fields = {}
-        for line in docstring.splitlines():
-            key, sep, value = line.partition(":")
-            if sep and key.strip() and " " not in key.strip():
-                fields[key.strip()] = value.strip()
-        return fields
 
     def imports(self, names=None):
         """Top-level import statements, verbatim; with `names`, only those the definitions use."""

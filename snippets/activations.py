@@ -1,6 +1,28 @@
 """
 Title: Activation functions
 Description: Sigmoid, ReLU and softmax in NumPy, numerically stable and equal to Keras.
+Section: Fundamentals
+Aliases: activation, sigmoid, relu, softmax, nonlinearity
+See also: basics, losses, diagnostics, transformer
+Functions: sigmoid, relu, softmax
+
+## Note
+
+Without a non-linearity between them, stacked layers collapse into one linear map. Sigmoid
+squashes to (0, 1) for binary probabilities, ReLU (max(0, x)) keeps gradients alive in deep
+stacks, and softmax turns a row of scores into class probabilities that sum to 1. Written by
+hand they must be numerically stable: subtract the row maximum before exp in softmax, and split
+sigmoid by sign so exp never overflows.
+
+## Pitfalls
+
+- The seed's softmax normalises over axis 0, across the batch: on a (batch, classes) array rows
+  do not sum to 1 and it differs from Keras by up to ~0.92. Take max and sum over `axis=-1` with
+  `keepdims=True`.
+- The seed subtracts the global maximum, so a row far below it divides 0 by 0 and gives NaN;
+  subtracting each row's own maximum cannot.
+- `1 / (1 + np.exp(-x))` overflows (RuntimeWarning) for x < -88.7 in float32; the sign-split
+  form never calls exp on a positive number.
 """
 
 import time

@@ -1,6 +1,28 @@
 """
 Title: Neural-network basics
 Description: A Dense layer, a forward pass, a loss and one Adam step that lowers it.
+Section: Fundamentals
+Aliases: nn, neural-network, dense, fundamentals
+See also: activations, sequential, optimizers, losses, cnn
+Functions: build_dense_model, forward_pass, train_step
+
+## Note
+
+A Dense layer computes activation(x @ W + b): every output unit is a weighted sum of all inputs
+plus a bias, bent by a non-linearity. A forward pass runs a real tensor through the layers; a
+loss (here binary cross-entropy, -mean(y log p + (1-y) log(1-p))) scores the predictions; the
+optimizer (Adam) moves each weight a small step against its gradient, which is what training
+repeats thousands of times.
+
+## Pitfalls
+
+- The seed calls `layer(input)`, which passes Python's built-in `input` function and raises
+  ValueError: a layer needs a real tensor (here a NumPy batch).
+- Start models with `keras.Input(shape=...)`: `input_shape=` on a layer is deprecated in Keras 3
+  (UserWarning), and a Sequential with neither stays unbuilt, so `count_params()` raises until
+  its first call.
+- Use `import keras` and `keras.losses.BinaryCrossentropy()`, not `tf.keras`: the same code then
+  runs on the JAX and PyTorch backends too.
 """
 
 import time

@@ -1,6 +1,33 @@
 """
 Title: Batch normalization
 Description: Normalize features with batch statistics in training, moving averages at inference.
+Section: Regularization
+Aliases: batchnorm, batch-normalization, bn, batchnormalization
+See also: dropout, early-stopping, basics
+Functions: build_batch_norm_model, batch_norm_forward, moving_statistics
+
+## Note
+
+In training, BatchNormalization standardizes each feature with the current batch's mean and
+variance, (x - mean) / sqrt(var + epsilon), then rescales it with a learned gamma and beta. Each
+layer then sees inputs on a steady scale, so training tolerates larger learning rates and
+unscaled inputs, and the batch-to-batch noise regularizes a little. The layer also keeps moving
+averages, moving = momentum * moving + (1 - momentum) * batch statistic, and inference uses
+those instead, so a prediction does not depend on the rest of its batch.
+
+## Pitfalls
+
+- The seed's `model.add(BatchNormalization())` has no model to add to: build on `keras.Input`,
+  with BN between a bias-free Dense and its activation.
+- Keras' `momentum=0.99` weights the old average; PyTorch's `momentum=0.1` weights the new
+  batch, so Keras 0.99 is PyTorch 0.01. Keras' moving variance uses the biased batch variance
+  (divide by n), PyTorch's the unbiased one (n - 1), and the default epsilons differ (1e-3 and
+  1e-5).
+- Calling the layer or model directly is inference mode; pass `training=True` (fit() does) to
+  normalize with the batch and update the averages. With momentum 0.99 the averages need a few
+  hundred steps to forget their start (mean 0, variance 1).
+- In Keras 3, `trainable = False` on a BatchNormalization layer also makes it run in inference
+  mode, moving statistics and no updates, which is what fine-tuning wants.
 """
 
 import time

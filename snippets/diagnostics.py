@@ -1,6 +1,35 @@
 """
 Title: Training diagnostics
 Description: Learning-curve verdicts, one-batch overfit, gradient norms, dead ReLUs, NaN guards.
+Section: Diagnostics and deployment
+Aliases: debugging, learning-curves, vanishing-gradients, dead-relu, clipnorm
+See also: activations, basics, deployment
+Functions: learning_curve_verdict, overfit_one_batch, gradient_norms, flag_gradients,
+    dead_relu_fraction, check_finite, guarded_compile
+
+## Note
+
+When training misbehaves, check in this order. First overfit one small batch: a working model,
+loss and optimizer drive 16 samples to ~0 loss, so if yours cannot, the bug is in the code
+(labels, loss, learning rate), not in the data. Then read the learning curves: a training loss
+that stays high is underfitting (bigger model, longer training); a validation loss that turns up
+while the training loss falls is overfitting (regularize, stop early). Per-layer gradient norms
+show vanishing gradients (early layers get under a thousandth of the largest, as in a deep
+sigmoid stack, whose derivative is at most 0.25 per layer) or exploding ones; a dead ReLU unit
+outputs 0 for every input, gets no gradient and never learns again. Guard long runs with
+clipnorm and TerminateOnNaN, and check the data for NaN before fit.
+
+## Pitfalls
+
+- Keras 3 has no backend-neutral gradient call, and `tf.GradientTape` ties the code to
+  TensorFlow: one plain SGD step on a copy of the model moves each weight by -learning_rate *
+  gradient, so (old - new) / learning_rate is the gradient on any backend (equal to
+  GradientTape's within 1e-5).
+- TerminateOnNaN watches only the loss. On TensorFlow's default x86 CPU build (oneDNN), a NaN
+  pixel went through the compiled Dense+ReLU as 0: the loss stayed finite while the first
+  layer's weights were already NaN. Check the data with `np.isfinite` before fit.
+- TerminateOnNaN stops after the batch whose loss was NaN, whose step has already been applied:
+  the weights are NaN by then, so resume from a checkpoint, not from the model in memory.
 """
 
 import math

@@ -1,6 +1,33 @@
 """
 Title: Data-parallel training
-Description: Train one model on several devices with MirroredStrategy; its loss matches one device.
+Description: Train one model on several devices with MirroredStrategy; its loss matches one
+    device.
+Section: Diagnostics and deployment
+Aliases: multi-gpu, mirrored-strategy, data-parallel, multi-worker
+See also: deployment, diagnostics
+Functions: use_logical_cpus, build_regressor, train_under
+
+## Note
+
+Data parallelism puts a copy of the model (a replica) on every device. Each replica takes its
+share of the global batch and computes gradients; an all-reduce averages them, so every replica
+takes the same step, and the losses match one device training on the whole batch (tested on two
+logical CPUs, within 1e-5). Build and compile inside strategy.scope(), where variables get one
+copy per replica, and grow the global batch with the number of replicas. Logical CPUs share the
+same cores, so they show the mechanics, not a speed-up. For several machines,
+tf.distribute.MultiWorkerMirroredStrategy does the same, each worker reading the cluster from
+its TF_CONFIG variable; keras.distribution (DataParallel over a DeviceMesh) is Keras 3's
+backend-neutral API, implemented for JAX.
+
+## Pitfalls
+
+- Logical devices can only be set before TensorFlow runs its first op; later
+  `set_logical_device_configuration` raises RuntimeError, so configure them first thing in the
+  process (the demo does, and says so when it is too late).
+- Build and compile the model inside `strategy.scope()`: variables created there are
+  MirroredVariables, one copy per replica; built outside, they live on one device.
+- Under a strategy, fit's `batch_size` is the global batch, split across replicas: each device
+  sees batch_size / replicas rows.
 """
 
 import time

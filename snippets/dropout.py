@@ -1,6 +1,29 @@
 """
 Title: Dropout
 Description: Zero a random share of units in training, scale the rest up; identity at inference.
+Section: Regularization
+Aliases: dropout-layer, inverted-dropout, drop-out
+See also: batch-norm, weight-regularization, early-stopping
+Functions: build_dropout_model, apply_dropout
+
+## Note
+
+While training, Dropout sets each unit to zero with probability `rate` and multiplies the
+survivors by 1 / (1 - rate), so every unit keeps its expected value; a fresh mask is drawn at
+every step. No unit can count on another being there, so the network learns redundant features,
+much like averaging many thinned networks. At inference the layer is the identity: predict() and
+evaluate() use the whole network, and no rescaling is needed there because training already did
+it.
+
+## Pitfalls
+
+- The seed's `model.add(Dropout(0.5))` has no model to add to: put the layer in a model built on
+  `keras.Input`, here between the hidden layer and the head.
+- A layer or model called directly runs in inference mode: `Dropout(0.5)(x)` returns x
+  unchanged. Pass `training=True` to see the mask; fit() passes it for you, predict() and
+  evaluate() do not.
+- `rate` is the share of units dropped, not kept (TF 1's `keep_prob` was the opposite):
+  `Dropout(0.8)` keeps only 20% of them.
 """
 
 import time

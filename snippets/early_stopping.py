@@ -1,6 +1,28 @@
 """
 Title: Early stopping
 Description: Stop when validation loss stalls and roll back to the best epoch's weights.
+Section: Regularization
+Aliases: earlystopping, early-stop, patience, restore-best-weights
+See also: weight-regularization, dropout, batch-norm
+Functions: build_overfitting_model, train_with_early_stopping
+
+## Note
+
+EarlyStopping checks a metric on held-out data at the end of every epoch and stops training once
+it has not improved for `patience` epochs; with restore_best_weights=True the model ends with
+the weights of its best epoch, not the last, overfitted ones. It needs validation data: val_loss
+is what shows the moment the model starts memorizing its training set, when training loss keeps
+falling but validation loss turns up. The number of epochs is then decided by the data instead
+of guessed.
+
+## Pitfalls
+
+- The seed monitors `val_loss` but gives fit() no validation data: Keras only warns that the
+  metric is missing and trains every epoch. Pass `validation_data=` (or `validation_split=`).
+- Keras 3 restores the best weights at the end of training even when it never stopped early;
+  older tf.keras 2 restored them only when the callback itself stopped training.
+- `stopped_epoch` and `best_epoch` count from 0, while the log prints epochs from 1;
+  `stopped_epoch` stays 0 when training ran to the end.
 """
 
 import time

@@ -1,6 +1,33 @@
 """
 Title: Loss functions
 Description: Eight Keras losses, each beside its NumPy formula and a line on when to use it.
+Section: Quick reference
+Aliases: loss, mse, mae, huber, cross-entropy, hinge, kl-divergence
+See also: metrics, basics, activations
+Functions: mean_squared_error, mean_absolute_error, huber, binary_crossentropy,
+    categorical_crossentropy, sparse_categorical_crossentropy, hinge, kl_divergence,
+    keras_losses
+
+## Note
+
+A loss turns a batch of predictions into the one number training drives down, and the head
+decides which to use. Regression: mean squared error (big errors cost most; it predicts the
+mean), mean absolute error (every unit costs the same; robust to outliers, it predicts the
+median) or Huber (squared below delta, linear above). A sigmoid head takes binary cross-entropy;
+a softmax head takes categorical cross-entropy on one-hot labels or the sparse form on integer
+labels, which gives the same number. Hinge is the SVM margin on -1/1 labels; KL divergence
+measures how far one distribution is from another. Each NumPy formula here equals Keras to 1e-6.
+The seed's "huber_loss" is not a Keras name ("huber" is, or keras.losses.Huber()), and compile
+accepts it anyway: the ValueError comes only at the first fit.
+
+## Pitfalls
+
+- `loss="huber_loss"` is not a Keras identifier: compile succeeds and the first fit raises
+  ValueError. Write `"huber"` or `keras.losses.Huber(delta=1.0)`.
+- Match labels to the loss: CategoricalCrossentropy takes one-hot (batch, k),
+  SparseCategoricalCrossentropy integers (batch,); swapped, both raise a shape ValueError.
+- Prefer `import keras` and the class forms (`keras.losses.MeanSquaredError()`):
+  `tf.keras.losses` and `keras.losses` spell some short aliases differently.
 """
 
 import time

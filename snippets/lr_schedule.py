@@ -1,6 +1,28 @@
 """
 Title: Learning-rate schedule
 Description: ExponentialDecay as SGD's rate: lr = 1e-2 * 0.9 ** (step / 10000), read every step.
+Section: Optimization
+Aliases: learning-rate-schedule, exponential-decay, lr-decay, schedule
+See also: optimizers
+Functions: make_schedule, make_sgd, schedule_curve
+
+## Note
+
+A schedule is a function of the optimizer's step counter, read at every update. ExponentialDecay
+gives initial * rate ** (step / decay_steps): the seed's 1e-2 loses 10% every 10,000 updates
+(9e-3 at step 10,000, 7.68e-3 at 25,000), smoothly, or in jumps with staircase=True, which
+floors the exponent. Big early steps cover ground, small late ones settle into a minimum. Steps
+count batches, not epochs: at 43 batches an epoch the seed's decay barely moves in a short run,
+so the demo decays once per epoch instead.
+
+## Pitfalls
+
+- A schedule owns the rate: `optimizer.learning_rate = x` raises TypeError ('not settable'), and
+  so does `ReduceLROnPlateau` as soon as it tries to lower it. Use either a schedule or a float
+  rate with ReduceLROnPlateau, not both.
+- Keras 3 ignores the legacy `decay=` argument (it only warns) and rejects `lr=`: decay has to
+  be a schedule passed as `learning_rate=`.
+- `decay_steps` counts optimizer updates (batches), not epochs.
 """
 
 import time

@@ -1,6 +1,30 @@
 """
 Title: Long short-term memory (LSTM)
 Description: Stacked LSTM layers whose gated memory predicts the next value of a sequence.
+Section: Architectures
+Aliases: long-short-term-memory, gated-recurrent
+See also: rnn, transformer
+Functions: build_lstm, noisy_sine_windows, mixed_length_batches
+
+## Note
+
+A SimpleRNN multiplies its state by the same weights at every step, so gradients from far back
+shrink (or blow up) as they flow through time. An LSTM adds a cell state that is updated by
+addition, under three learned gates: forget (how much memory to keep), input (how much new
+information to write) and output (how much to show). That path lets gradients survive long
+sequences, at four times the weights of a SimpleRNN (50,851 against 12,751 here). Same task as
+the rnn card: beat 'repeat the last value' by 2x on a noisy sine.
+
+## Pitfalls
+
+- The seed's LSTM stack is never compiled and cannot be fitted; the card compiles it for
+  regression (Adam, mean squared error).
+- Use `keras.Input(shape=(None, 1))` instead of `input_shape=`: Keras 3 warns about the latter,
+  and `None` keeps the sequence length free.
+- A model that accepts any length only predicts well at lengths it was trained on (or longer);
+  the card trains on batches of 10, 20 and 30 steps.
+- The LSTM's gates make a slow start at Adam's default 0.001; the demo uses 0.005 to learn in
+  three short epochs.
 """
 
 import itertools

@@ -1,6 +1,32 @@
 """
 Title: Optimizers
-Description: SGD with momentum, Adam, RMSprop and Adagrad on one problem, with their loss curves.
+Description: SGD with momentum, Adam, RMSprop and Adagrad on one problem, with their loss
+    curves.
+Section: Optimization
+Aliases: optimizer, sgd, momentum, adam, rmsprop, adagrad
+See also: lr-schedule, basics
+Functions: make_optimizers, build_model, compare_optimizers
+
+## Note
+
+An optimizer turns gradients into weight updates. SGD with momentum keeps a velocity (0.9 *
+velocity - lr * gradient) that smooths noisy gradients and speeds up along directions they agree
+on. Adam keeps bias-corrected moving averages of the gradient and of its square and divides one
+by the root of the other, so each weight gets its own step size: its first step is about lr in
+every coordinate, whatever the gradient's scale. RMSprop divides by the root of a moving average
+of squared gradients; Adagrad by the root of their running sum, which only grows, so a steady
+gradient gets ever smaller steps. compare_optimizers trains one model from one start with each
+and returns the loss per epoch.
+
+## Pitfalls
+
+- One optimizer instance serves one model: it builds its slots (velocities, moving averages) for
+  that model's variables, and a second model raises ValueError 'Unknown variable'.
+  make_optimizers returns new instances on every call.
+- Keras 3 rejects the legacy `lr=` (ValueError): write `learning_rate=`. A decaying rate is a
+  schedule (see lr-schedule), not `decay=`.
+- `optimizer="adam"` uses the defaults; pass an instance to set learning_rate, momentum,
+  beta_1/beta_2 or rho.
 """
 
 import time

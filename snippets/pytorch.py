@@ -1,6 +1,36 @@
 """
 Title: PyTorch and its Keras twin
-Description: The seed's PyTorch CNN and the same network in Keras, weights copied from NCHW to NHWC.
+Description: The seed's PyTorch CNN and the same network in Keras, weights copied from NCHW to
+    NHWC.
+Section: Frameworks
+Aliases: torch, torch-net, nchw, channels-last
+See also: functional, sequential
+Functions: build_torch_net, build_keras_twin, copy_torch_weights
+
+## Note
+
+PyTorch lays image batches out NCHW (batch, channels, height, width), Keras NHWC (channels
+last), so the twin is the same layers with the axes moved: conv kernels go from (out, in, h, w)
+to (h, w, in, out), Dense kernels are transposed, and fc1's 9216 inputs are regrouped because
+each side flattens in its own order. 9216 is 64 channels x 12 x 12, which only a 1x28x28 input
+gives (28 -> 26 -> 24 -> pooled 12). The Net ends in log_softmax, so it returns
+log-probabilities, and NLLLoss (the mean of -log p[label]) turns them into cross-entropy. Keras
+has no NLLLoss: SparseCategoricalCrossentropy(from_logits=True) gives the same value, because
+log_softmax leaves log-probabilities unchanged. torch is imported only inside build_torch_net,
+so the card runs without it.
+
+## Pitfalls
+
+- `nn.Linear(9216, 128)` fits only a 1x28x28 input (12 * 12 * 64 = 9216); any other size fails
+  at fc1 ('mat1 and mat2 shapes cannot be multiplied').
+- The head is `log_softmax`: pair it with `nn.NLLLoss`. `nn.CrossEntropyLoss` expects raw scores
+  and applies log_softmax itself (harmless but redundant here); NLLLoss on raw scores is the
+  real bug, a loss with no lower bound.
+- Reshaping weights across frameworks is not enough: conv kernels must be transposed and fc1's
+  columns regrouped from channel-first to channel-last order, or the twin silently computes
+  something else.
+- The twin starts with `keras.Input(shape=(28, 28, 1))`, channels last (Keras's default
+  data_format), never `input_shape=`.
 """
 
 import time

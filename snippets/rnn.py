@@ -1,6 +1,30 @@
 """
 Title: Recurrent neural network (RNN)
 Description: Stacked SimpleRNN layers read a sequence step by step and predict its next value.
+Section: Architectures
+Aliases: simplernn, simple-rnn, recurrent
+See also: lstm, transformer
+Functions: build_rnn, noisy_sine_windows, mixed_length_batches
+
+## Note
+
+A recurrent layer reads a sequence one step at a time and carries a hidden state (50 numbers
+here) from step to step, computed from the current input and the previous state with the same
+weights at every step; so one model reads sequences of any length. Stacked layers pass their
+whole output sequence upward (`return_sequences=True`); the last passes only its final state to
+Dense(1), the predicted next value. The demo learns a noisy sine wave and must beat the naive
+forecast 'the next value equals the last one' by 2x in mean squared error.
+
+## Pitfalls
+
+- The seed never calls `compile`, so its model cannot be fitted; the card compiles with Adam and
+  mean squared error, the loss of a regression head.
+- Declare `keras.Input(shape=(None, 1))`, not `input_shape=` on the first layer: `None` is the
+  time axis, so the model takes sequences of any length.
+- Accepting any length is not predicting well at any length: trained on length 20 alone it does
+  worse than the naive forecast on length 8. Train on mixed lengths (here 10, 20 and 30).
+- A Python generator passed to `fit` with the default `shuffle=True` raises a UserWarning in
+  Keras 3; fresh random batches need `shuffle=False`.
 """
 
 import itertools

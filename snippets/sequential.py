@@ -1,6 +1,28 @@
 """
 Title: Sequential API
 Description: A 32-input, 64-64-10 classifier as a keras.Sequential stack opened by keras.Input.
+Section: Frameworks
+Aliases: sequential-api, keras-sequential, model-add
+See also: functional, basics
+Functions: build_sequential_model
+
+## Note
+
+keras.Sequential is a list of layers applied in order: one input, one output, no branches, which
+is all a plain stack needs. Opening the list with keras.Input(shape=(32,)) fixes the input
+width, so every layer creates its weights at once and count_params() and summary() work before
+any data is seen. Each Dense layer has inputs x units weights plus one bias per unit: 32*64+64 +
+64*64+64 + 64*10+10 = 6,922. model.add(layer) builds the same stack one layer at a time.
+
+## Pitfalls
+
+- The seed's Sequential has no input: Keras 3 leaves it unbuilt, so `count_params()` raises
+  ValueError and `summary()` lists '0 (unbuilt)' until the first call. Open the list with
+  `keras.Input(shape=(32,))`.
+- `input_shape=` on the first layer is deprecated in Keras 3 (a UserWarning); `keras.Input`
+  replaces it.
+- Use `import keras`, not `tf.keras`: the same model then runs on the JAX and PyTorch backends
+  too.
 """
 
 import time

@@ -1,6 +1,31 @@
 """
 Title: Weight regularization (L1, L2, L1L2)
 Description: Penalties on kernel size added to the loss: l2 * sum(w**2), l1 * sum(|w|), or both.
+Section: Regularization
+Aliases: l1, l2, l1l2, l1_l2, weight-decay, regularizer
+See also: dropout, early-stopping, optimizers
+Functions: make_regularizer, build_regularized_model, regularization_penalty
+
+## Note
+
+A kernel penalty adds the size of the weights to the loss that fit() minimizes: L2 adds strength
+* sum(w**2), with no 1/2 in front; L1 adds strength * sum(|w|); L1L2 adds both. L2 pulls each
+weight toward zero in proportion to its size (with plain SGD it is weight decay: every step
+multiplies w by 1 - 2 * lr * strength), while L1 pulls with the same force whatever the size, so
+weights that barely help end up near zero. Small weights give a smoother function that has less
+room to memorize noise. model.losses holds the penalties at the current weights, one per kernel.
+
+## Pitfalls
+
+- The seed calls `model.add(...)` on a model it never defines (and a Functional model has no
+  `.add`): build on `keras.Input` and pass `kernel_regularizer=` to each layer.
+- `l2(0.01)` adds 0.01 * sum(w**2), not 0.005 * sum(w**2): there is no 1/2, so halve the
+  strength to match a formula written as lambda/2 * ||w||^2.
+- Keras 3's `L1L2()` (alias `l1_l2`) defaults to l1=0.0, l2=0.0, and the string "l1l2" gives the
+  same: no penalty, and no error. tf.keras 2's `l1_l2()` defaulted to 0.01 each. Always pass
+  both strengths.
+- The `loss` fit() reports includes the penalty, so it is not comparable between a penalised and
+  a plain model: compare a metric such as `keras.metrics.MeanSquaredError()` instead.
 """
 
 import time

@@ -1,30 +1,33 @@
-"""The card format, as keras-io's validator does for its examples: header, standalone, runs."""
+"""The card format, as keras-io's validator does for its examples: header, standalone, runs.
+
+The format itself is documented in cheatsheet/cardfile.py; its checker is the same code every
+lookup runs (index.load), so these tests feed it broken cards and read its errors.
+"""
 
 import ast
 import os.path
+import shutil
 from pathlib import Path
 
 import pytest
 
-from cheatsheet import index
-from cheatsheet.source import SNIPPETS_DIR, SnippetSource
+from cheatsheet import index, roadmap
+from cheatsheet.cardfile import CardFormatError, parse
+from cheatsheet.source import SNIPPETS_DIR
 
 from .conftest import run_python
 
-SNIPPET_FILES = sorted(path for path in Path(SNIPPETS_DIR).glob("*.py")
-                       if path.name != "__init__.py")
-CARD_OF_MODULE = {card.module: card for card in index.CARDS}
+SNIPPET_FILES = [Path(path) for path in index.card_files()]
 
 
 @pytest.mark.parametrize("path", SNIPPET_FILES, ids=lambda path: path.stem)
-def test_header_has_title_and_one_line_description(path):
-    header = SnippetSource(path.read_text()).header()
-    description = header.get("Description", "")
-    assert header.get("Title"), "the docstring opens with 'Title: ...'"
-    assert description[:1].isupper() and description.endswith(".") and len(description) < 100
-    card = CARD_OF_MODULE[path.stem]
-    assert header["Title"] == card.title, "index title and snippet title must agree"
-    assert description == card.summary, "index summary and snippet Description must agree"
+def test_header_names_real_definitions_and_a_known_section(path):
+    card = parse(path)
+    assert card["Section"] in index.SECTION_NAMES
+    defined = {node.name for node in ast.parse(path.read_text()).body
+               if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    assert set(card["Functions"]) <= defined, "Functions: names top-level definitions"
+    assert card["Aliases"] and card["pitfalls"] and len(card["note"]) > 100
 
 
 @pytest.mark.parametrize("path", SNIPPET_FILES, ids=lambda path: path.stem)
@@ -54,3 +57,121 @@ def test_a_card_runs_on_its_own_in_a_fresh_process(tmp_path):
     result = run_python(os.path.join(SNIPPETS_DIR, "activations.py"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "max |numpy - keras|" in result.stdout
+
+
+# -- the checker rejects broken cards, naming file and line ---------------------------------------
+
+GOOD = '''"""
+Title: A card
+Description: One sentence that says what the card shows.
+Section: Fundamentals
+Aliases: first-alias, other
+See also: second
+Functions: build
+
+## Note
+
+What the idea is, over
+two lines.
+
+## Pitfalls
+
+- The first pitfall,
+  over two lines.
+- The second.
+"""
+
+
+def build():
+    return 1
+'''
+
+
+def cards_dir(tmp_path, first=GOOD, second=None):
+    """A snippets/ directory with two cards, `first` and `second`, and the order naming both."""
+    directory = tmp_path / "snippets"
+    directory.mkdir()
+    (directory / "first.py").write_text(first)
+    second = second if second is not None else (GOOD.replace("first-alias, other", "two")
+                                                .replace("See also: second", "See also: first"))
+    (directory / "second.py").write_text(second)
+    return directory
+
+
+def load_error(directory, topics=("first", "second")):
+    with pytest.raises(CardFormatError) as caught:
+        index.load(str(directory), topics=topics)
+    return str(caught.value)
+
+
+def test_a_good_card_reads_back_every_field(tmp_path):
+    cards, by_name = index.load(str(cards_dir(tmp_path)), topics=("first", "second"))
+    first = by_name["other"]
+    assert first == cards[0] and first.topic == "first" and first.module == "first"
+    assert first.title == "A card" and first.section == "Fundamentals"
+    assert first.aliases == ("first-alias", "other") and first.see_also == ("second",)
+    assert first.functions == ("build",)
+    assert first.note == "What the idea is, over two lines."
+    assert first.pitfalls == ("The first pitfall, over two lines.", "The second.")
+
+
+def test_a_field_may_continue_on_an_indented_line(tmp_path):
+    text = GOOD.replace("Aliases: first-alias, other", "Aliases: first-alias,\n    other")
+    cards, _ = index.load(str(cards_dir(tmp_path, text)), topics=("first", "second"))
+    assert cards[0].aliases == ("first-alias", "other")
+
+
+@pytest.mark.parametrize(("old", "new", "line", "says"), [
+    ('"""\nTitle', "# a comment\n\"\"\"\nTitle", 1, 'opens with a line holding only """'),
+    ("Section: Fundamentals\n", "Section Fundamentals\n", 4, "expected 'Field: value'"),
+    ("Section: Fundamentals\n", "Sektion: Fundamentals\n", 4, "'Sektion: Fundamentals'"),
+    ("Title: A card\n", "", 6, "no 'Title' field"),
+    ("Title: A card\n", "Title: A card\nTitle: Again\n", 3, "'Title' appears twice"),
+    ("Description: One sentence that says what the card shows.",
+     "Description: no capital and no period", 3, "the description is one sentence"),
+    ("Functions: build", "Functions:", 7, "'Functions' is empty"),
+    ("Section: Fundamentals", "Section: Cooking", 4, "unknown section 'Cooking'"),
+    ("## Note", "## Notes", 9, "unknown block 'Notes'"),
+    ("- The second.", "The second.", 18, "a pitfall starts with '- '"),
+    ("## Pitfalls\n\n- The first pitfall,\n  over two lines.\n- The second.\n", "", 14,
+     "non-empty '## Pitfalls' block"),
+    ("Aliases: first-alias, other", "Aliases: first-alias, second", 5,
+     "name 'second' is already card 'second''s (snippets/second.py)"),
+    ("Aliases: first-alias, other", "Aliases: first-alias, first", 5,
+     "name 'first' is already card 'first''s (snippets/first.py)"),
+    ("Aliases: first-alias, other", "Aliases: First Alias", 5, "lower case, no spaces"),
+    ("See also: second", "See also: nosuch", 6, "see-also 'nosuch' is not another card's"),
+    ("See also: second", "See also: first", 6, "see-also 'first' is not another card's"),
+])
+def test_a_broken_card_is_rejected_with_its_file_and_line(tmp_path, old, new, line, says):
+    assert old in GOOD
+    message = load_error(cards_dir(tmp_path, GOOD.replace(old, new)))
+    assert message.startswith(f"snippets/first.py:{line}: "), message
+    assert says in message
+
+
+def test_a_card_missing_from_the_order_and_an_order_without_a_card(tmp_path):
+    directory = cards_dir(tmp_path)
+    assert "topic 'second' has no place in the roadmap" in load_error(directory, ("first",))
+    message = load_error(directory, ("first", "second", "third"))
+    assert "TOPICS names third, which has no card file (expected snippets/third.py)" in message
+
+
+def test_every_card_of_this_repository_passes_the_checker(tmp_path):
+    # The real files, copied: the checker reads them as they are, with the real order.
+    copy = tmp_path / "snippets"
+    shutil.copytree(SNIPPETS_DIR, copy)
+    cards, _ = index.load(str(copy))
+    assert [card.topic for card in cards] == [card.topic for card in index.CARDS]
+    assert {card.topic for card in cards} == set(roadmap.TOPICS)
+
+
+def test_a_broken_card_is_one_line_of_error_from_the_command(tmp_path, monkeypatch, cli):
+    directory = cards_dir(tmp_path, GOOD.replace("Section: Fundamentals", "Section: Cooking"))
+    real_load = index.load
+    monkeypatch.setattr(index, "_loaded", None)
+    monkeypatch.setattr(index, "load", lambda: real_load(str(directory), ("first", "second")))
+    result = cli("list")
+    assert result.status == 1
+    assert result.err.startswith("Error: snippets/first.py:4: unknown section 'Cooking'")
+    assert result.err.count("\n") == 1
