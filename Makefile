@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # The PyTorch card's parity test wants torch, but only a CPU build: never a multi-GB CUDA download.
 TORCH_CPU := torch==2.13.0
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test golden bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# Rewrite the golden files of `show` after an intended change to a card or to rendering; review
+# the diff before committing it. Seconds: it runs only the golden test, which imports no Keras.
+golden: $(VENV)/.installed-test
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench.py

@@ -16,13 +16,14 @@ repeats thousands of times.
 
 ## Pitfalls
 
-- The seed calls `layer(input)`, which passes Python's built-in `input` function and raises
-  ValueError: a layer needs a real tensor (here a NumPy batch).
-- Start models with `keras.Input(shape=...)`: `input_shape=` on a layer is deprecated in Keras 3
-  (UserWarning), and a Sequential with neither stays unbuilt, so `count_params()` raises until
-  its first call.
-- Use `import keras` and `keras.losses.BinaryCrossentropy()`, not `tf.keras`: the same code then
-  runs on the JAX and PyTorch backends too.
+- The original tf.keras 2 sheet calls `layer(input)`, which passes Python's built-in `input`
+  function and raises ValueError: a layer needs a real tensor (here a NumPy batch).
+- Start models with `keras.Input(shape=...)`: `input_shape=` on a layer still works but warns in
+  Keras 3 (UserWarning: "Do not pass an `input_shape`"), and a Sequential with neither stays
+  unbuilt, so `count_params()` raises until its first call.
+- Write `import keras` and `keras.losses.BinaryCrossentropy()`: since TensorFlow 2.16 `tf.keras`
+  is this same Keras 3, but `import keras` runs on the JAX and PyTorch backends too and needs no
+  TensorFlow import.
 """
 
 import time

@@ -17,8 +17,8 @@ those instead, so a prediction does not depend on the rest of its batch.
 
 ## Pitfalls
 
-- The seed's `model.add(BatchNormalization())` has no model to add to: build on `keras.Input`,
-  with BN between a bias-free Dense and its activation.
+- The original tf.keras 2 sheet's `model.add(BatchNormalization())` has no model to add to:
+  build on `keras.Input`, with BN between a bias-free Dense and its activation.
 - Keras' `momentum=0.99` weights the old average; PyTorch's `momentum=0.1` weights the new
   batch, so Keras 0.99 is PyTorch 0.01. Keras' moving variance uses the biased batch variance
   (divide by n), PyTorch's the unbiased one (n - 1), and the default epsilons differ (1e-3 and
@@ -26,8 +26,9 @@ those instead, so a prediction does not depend on the rest of its batch.
 - Calling the layer or model directly is inference mode; pass `training=True` (fit() does) to
   normalize with the batch and update the averages. With momentum 0.99 the averages need a few
   hundred steps to forget their start (mean 0, variance 1).
-- In Keras 3, `trainable = False` on a BatchNormalization layer also makes it run in inference
-  mode, moving statistics and no updates, which is what fine-tuning wants.
+- `trainable = False` on a BatchNormalization layer also makes it run in inference mode (so
+  since TensorFlow 2.0, in tf.keras and Keras 3 alike), moving statistics and no updates, which
+  is what fine-tuning wants.
 """
 
 import time

@@ -12,16 +12,17 @@ A convolution slides small learned filters (3x3 here) over the image, so the sam
 detector works wherever the pattern sits, with 9 weights per input channel where a Dense unit
 needs one per pixel. Max-pooling halves each side, keeping the strongest response; the second
 convolution then combines strokes into larger shapes. Flatten turns the feature maps into one
-vector for a Dense classifier. At 28x28x1 the seed's stack has 121,930 parameters, 102,464 of
-them in the first Dense layer. The demo pads ('same') so the stack fits scikit-learn's 8x8
-digits and trains it with Adam on integer labels (sparse categorical cross-entropy).
+vector for a Dense classifier. At 28x28x1 the original tf.keras 2 sheet's stack has 121,930
+parameters, 102,464 of them in the first Dense layer. The demo pads ('same') so the stack fits
+scikit-learn's 8x8 digits and trains it with Adam on integer labels (sparse categorical
+cross-entropy).
 
 ## Pitfalls
 
-- The seed puts `input_shape=(28, 28, 1)` on the first Conv2D; Keras 3 warns about it and wants
-  the model to start with `keras.Input(shape=(28, 28, 1))`.
-- On small images the seed's unpadded stack runs out of pixels (8 -> 6 -> 3 -> 1 -> 0) and Keras
-  raises ValueError; `padding="same"` keeps each convolution's size.
+- The original puts `input_shape=(28, 28, 1)` on the first Conv2D; Keras 3 still accepts it with
+  a UserWarning, and wants the model to start with `keras.Input(shape=(28, 28, 1))`.
+- On small images the original's unpadded stack runs out of pixels (8 -> 6 -> 3 -> 1 -> 0) and
+  fails with a ValueError; `padding="same"` keeps each convolution's size.
 - Sparse categorical cross-entropy takes integer labels (3); one-hot labels need
   `CategoricalCrossentropy` instead. The card uses class objects, not strings.
 - `keras.datasets.mnist` downloads at run time and fails offline; the bundled

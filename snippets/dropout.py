@@ -17,8 +17,8 @@ it.
 
 ## Pitfalls
 
-- The seed's `model.add(Dropout(0.5))` has no model to add to: put the layer in a model built on
-  `keras.Input`, here between the hidden layer and the head.
+- The original tf.keras 2 sheet's `model.add(Dropout(0.5))` has no model to add to: put the
+  layer in a model built on `keras.Input`, here between the hidden layer and the head.
 - A layer or model called directly runs in inference mode: `Dropout(0.5)(x)` returns x
   unchanged. Pass `training=True` to see the mask; fit() passes it for you, predict() and
   evaluate() do not.

@@ -17,8 +17,9 @@ of guessed.
 
 ## Pitfalls
 
-- The seed monitors `val_loss` but gives fit() no validation data: Keras only warns that the
-  metric is missing and trains every epoch. Pass `validation_data=` (or `validation_split=`).
+- The original tf.keras 2 sheet monitors `val_loss` but gives fit() no validation data: Keras
+  only warns that the metric is missing and trains every epoch. Pass `validation_data=` (or
+  `validation_split=`).
 - Keras 3 restores the best weights at the end of training even when it never stopped early;
   older tf.keras 2 restored them only when the callback itself stopped training.
 - `stopped_epoch` and `best_epoch` count from 0, while the log prints epochs from 1;

@@ -10,19 +10,21 @@ Functions: build_functional_model, feature_extractor
 
 The Functional API calls layers on symbolic tensors: keras.Input is a placeholder, each layer
 call returns a new tensor, and keras.Model(inputs, outputs) keeps the graph between them. For
-the seed's 64-64-10 stack the result is the Sequential model layer for layer (the same 6,922
-weights give the same outputs), but a graph also allows several inputs or outputs, shared layers
-and skip connections, and models cut from inner layers: feature_extractor ends at the second
-hidden layer and shares the classifier's trained weights rather than copying them.
+the original tf.keras 2 sheet's 64-64-10 stack the result is the Sequential model layer for
+layer (the same 6,922 weights give the same outputs), but a graph also allows several inputs or
+outputs, shared layers and skip connections, and models cut from inner layers: feature_extractor
+ends at the second hidden layer and shares the classifier's trained weights rather than copying
+them.
 
 ## Pitfalls
 
 - Start the graph with `keras.Input(shape=(32,))`: the shape leaves out the batch axis, and
-  `input_shape=` on a layer is deprecated in Keras 3.
+  `input_shape=` on a layer still works but warns in Keras 3.
 - Name the layers you will look up: `get_layer("hidden_2")` is stable, while automatic names
   like `dense_7` change with how many layers the session has made.
 - A model cut with `keras.Model(model.inputs, layer.output)` shares its layers: training either
-  one changes both. Use `keras.models.clone_model` for an independent copy.
+  one changes both. For an independent copy, `keras.models.clone_model(model)` rebuilds the
+  layers with new random weights; add `clone.set_weights(model.get_weights())` for an equal one.
 """
 
 import time

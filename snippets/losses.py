@@ -17,8 +17,9 @@ median) or Huber (squared below delta, linear above). A sigmoid head takes binar
 a softmax head takes categorical cross-entropy on one-hot labels or the sparse form on integer
 labels, which gives the same number. Hinge is the SVM margin on -1/1 labels; KL divergence
 measures how far one distribution is from another. Each NumPy formula here equals Keras to 1e-6.
-The seed's "huber_loss" is not a Keras name ("huber" is, or keras.losses.Huber()), and compile
-accepts it anyway: the ValueError comes only at the first fit.
+The original tf.keras 2 sheet's "huber_loss" is not a Keras name ("huber" is, or
+keras.losses.Huber()), and compile accepts it anyway: the ValueError comes only at the first
+fit.
 
 ## Pitfalls
 

@@ -9,11 +9,11 @@ Functions: make_schedule, make_sgd, schedule_curve
 ## Note
 
 A schedule is a function of the optimizer's step counter, read at every update. ExponentialDecay
-gives initial * rate ** (step / decay_steps): the seed's 1e-2 loses 10% every 10,000 updates
-(9e-3 at step 10,000, 7.68e-3 at 25,000), smoothly, or in jumps with staircase=True, which
-floors the exponent. Big early steps cover ground, small late ones settle into a minimum. Steps
-count batches, not epochs: at 43 batches an epoch the seed's decay barely moves in a short run,
-so the demo decays once per epoch instead.
+gives initial * rate ** (step / decay_steps): the original tf.keras 2 sheet's 1e-2 loses 10%
+every 10,000 updates (9e-3 at step 10,000, 7.68e-3 at 25,000), smoothly, or in jumps with
+staircase=True, which floors the exponent. Big early steps cover ground, small late ones settle
+into a minimum. Steps count batches, not epochs: at 43 batches an epoch the original's decay
+barely moves in a short run, so the demo decays once per epoch instead.
 
 ## Pitfalls
 

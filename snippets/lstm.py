@@ -17,10 +17,10 @@ the rnn card: beat 'repeat the last value' by 2x on a noisy sine.
 
 ## Pitfalls
 
-- The seed's LSTM stack is never compiled and cannot be fitted; the card compiles it for
-  regression (Adam, mean squared error).
-- Use `keras.Input(shape=(None, 1))` instead of `input_shape=`: Keras 3 warns about the latter,
-  and `None` keeps the sequence length free.
+- The original tf.keras 2 sheet's LSTM stack is never compiled and cannot be fitted; the card
+  compiles it for regression (Adam, mean squared error).
+- Use `keras.Input(shape=(None, 1))` instead of `input_shape=`: Keras 3 still accepts the latter
+  with a UserWarning, and `None` keeps the sequence length free.
 - A model that accepts any length only predicts well at lengths it was trained on (or longer);
   the card trains on batches of 10, 20 and 30 steps.
 - The LSTM's gates make a slow start at Adam's default 0.001; the demo uses 0.005 to learn in

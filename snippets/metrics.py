@@ -16,21 +16,24 @@ harmonic mean) and AUC (how well scores rank positives above negatives, over all
 classifiers; MSE, MAE and R^2 (the share of variance explained, 0 for predicting the mean) for
 regression. Pass metric objects with explicit arguments that fit the head: a 1-unit sigmoid
 takes binary metrics at threshold 0.5 and (batch, 1) labels; a softmax with integer labels takes
-only SparseCategoricalAccuracy, with one-hot labels also macro F1 and AUC; a regression head
-takes the error metrics. A custom metric uses keras.ops, casts y_true to the prediction's dtype,
-returns one value per sample so Keras averages exactly, takes absolute errors (the seed's signed
-mean lets +0.5 and -0.5 cancel to 0) and is registered so a saved model reloads. Each value
-equals scikit-learn's (AUC within 1e-2: Keras sums the ROC curve over 200 thresholds).
+the sparse metrics (SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, the
+SparseCategoricalCrossentropy metric), with one-hot labels also macro F1 and AUC; a regression
+head takes the error metrics. A custom metric uses keras.ops, casts y_true to the prediction's
+dtype, returns one value per sample so Keras averages exactly, takes absolute errors (the
+original tf.keras 2 sheet's signed mean lets +0.5 and -0.5 cancel to 0) and is registered so a
+saved model reloads. Each value equals scikit-learn's (AUC within 1e-2: Keras sums the ROC curve
+over 200 thresholds).
 
 ## Pitfalls
 
 - The string `"f1_score"` on a 1-unit sigmoid head becomes F1Score(threshold=None), which counts
   every sample as positive and reports the F1 of that guess. Use
   `keras.metrics.F1Score(average="micro", threshold=0.5)` with (batch, 1) labels.
-- With integer labels on a softmax head only `"accuracy"` works: `"precision"`, `"recall"`,
-  `"f1_score"` and `"auc"` raise shape ValueErrors. Keep SparseCategoricalAccuracy, or one-hot
-  the labels for the others.
-- The seed's custom metric fails on integer labels (dtype TypeError), lets errors cancel (a
+- With integer labels on a softmax head, of the metric strings only `"accuracy"` works:
+  `"precision"`, `"recall"`, `"f1_score"` and `"auc"` raise shape ValueErrors. Use the sparse
+  metric objects (SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy), or one-hot the
+  labels for the others.
+- The original's custom metric fails on integer labels (dtype TypeError), lets errors cancel (a
   signed mean) and cannot be reloaded unregistered: cast `y_true`, take absolute values,
   decorate with `@keras.saving.register_keras_serializable`.
 """

@@ -1,7 +1,7 @@
 """
 Title: PyTorch and its Keras twin
-Description: The seed's PyTorch CNN and the same network in Keras, weights copied from NCHW to
-    NHWC.
+Description: The original sheet's PyTorch CNN and the same network in Keras, weights moved NCHW
+    to NHWC.
 Section: Frameworks
 Aliases: torch, torch-net, nchw, channels-last
 See also: functional, sequential
@@ -12,17 +12,19 @@ Functions: build_torch_net, build_keras_twin, copy_torch_weights
 PyTorch lays image batches out NCHW (batch, channels, height, width), Keras NHWC (channels
 last), so the twin is the same layers with the axes moved: conv kernels go from (out, in, h, w)
 to (h, w, in, out), Dense kernels are transposed, and fc1's 9216 inputs are regrouped because
-each side flattens in its own order. 9216 is 64 channels x 12 x 12, which only a 1x28x28 input
-gives (28 -> 26 -> 24 -> pooled 12). The Net ends in log_softmax, so it returns
-log-probabilities, and NLLLoss (the mean of -log p[label]) turns them into cross-entropy. Keras
-has no NLLLoss: SparseCategoricalCrossentropy(from_logits=True) gives the same value, because
-log_softmax leaves log-probabilities unchanged. torch is imported only inside build_torch_net,
-so the card runs without it.
+each side flattens in its own order. 9216 is 64 channels x 12 x 12: two 3x3 convolutions take 4
+pixels off each side and pooling halves it, rounding down, so the input must have floor((side -
+4) / 2) = 12 on both sides (28 -> 26 -> 24 -> pooled 12). The Net ends in log_softmax, so it
+returns log-probabilities, and NLLLoss (the mean of -log p[label]) turns them into
+cross-entropy. Keras has no NLLLoss: SparseCategoricalCrossentropy(from_logits=True) gives the
+same value, because log_softmax leaves log-probabilities unchanged. torch is imported only
+inside build_torch_net, so the card runs without it.
 
 ## Pitfalls
 
-- `nn.Linear(9216, 128)` fits only a 1x28x28 input (12 * 12 * 64 = 9216); any other size fails
-  at fc1 ('mat1 and mat2 shapes cannot be multiplied').
+- `nn.Linear(9216, 128)` fixes the input size: 12 * 12 * 64 = 9216 needs floor((side - 4) / 2) =
+  12, so 28x28, 28x29 and 29x29 inputs run and 27x27 or 30x30 fail at fc1 ('mat1 and mat2 shapes
+  cannot be multiplied').
 - The head is `log_softmax`: pair it with `nn.NLLLoss`. `nn.CrossEntropyLoss` expects raw scores
   and applies log_softmax itself (harmless but redundant here); NLLLoss on raw scores is the
   real bug, a loss with no lower bound.

@@ -17,14 +17,15 @@ forecast 'the next value equals the last one' by 2x in mean squared error.
 
 ## Pitfalls
 
-- The seed never calls `compile`, so its model cannot be fitted; the card compiles with Adam and
-  mean squared error, the loss of a regression head.
+- The original tf.keras 2 sheet never calls `compile`, so its model cannot be fitted; the card
+  compiles with Adam and mean squared error, the loss of a regression head.
 - Declare `keras.Input(shape=(None, 1))`, not `input_shape=` on the first layer: `None` is the
   time axis, so the model takes sequences of any length.
 - Accepting any length is not predicting well at any length: trained on length 20 alone it does
   worse than the naive forecast on length 8. Train on mixed lengths (here 10, 20 and 30).
-- A Python generator passed to `fit` with the default `shuffle=True` raises a UserWarning in
-  Keras 3; fresh random batches need `shuffle=False`.
+- A Python generator cannot be shuffled: from Keras 3.15, `fit` with the default `shuffle=True`
+  says so in a UserWarning (earlier versions ignored it silently). Pass `shuffle=False` to say
+  what happens; the batches are fresh either way.
 """
 
 import itertools

@@ -16,13 +16,13 @@ any data is seen. Each Dense layer has inputs x units weights plus one bias per 
 
 ## Pitfalls
 
-- The seed's Sequential has no input: Keras 3 leaves it unbuilt, so `count_params()` raises
-  ValueError and `summary()` lists '0 (unbuilt)' until the first call. Open the list with
-  `keras.Input(shape=(32,))`.
-- `input_shape=` on the first layer is deprecated in Keras 3 (a UserWarning); `keras.Input`
-  replaces it.
-- Use `import keras`, not `tf.keras`: the same model then runs on the JAX and PyTorch backends
-  too.
+- The original tf.keras 2 sheet's Sequential has no input: Keras 3 leaves it unbuilt, so
+  `count_params()` raises ValueError and `summary()` lists '0 (unbuilt)' until the first call.
+  Open the list with `keras.Input(shape=(32,))`.
+- `input_shape=` on the first layer still works in Keras 3 but warns (UserWarning: "Do not pass
+  an `input_shape`"); `keras.Input` replaces it.
+- Write `import keras`: since TensorFlow 2.16 `tf.keras` is this same Keras 3, but `import
+  keras` runs on the JAX and PyTorch backends too and needs no TensorFlow import.
 """
 
 import time

@@ -11,23 +11,25 @@ Functions: TransformerBlock, TokenAndPositionEmbedding, build_classifier
 Self-attention lets every token look at every other token at once: each position scores all
 positions (query times key), and takes the softmax-weighted mix of their values. Several heads
 do this in parallel in smaller slices, key_dim = embed_dim // num_heads, so four heads cost what
-one full-width head would (4,224 parameters at embed 32, against 16,800 with the seed's
-key_dim=embed_dim). A feed-forward network then transforms each token alone; residual
-connections and LayerNorm keep deep stacks trainable. Attention has no sense of order, so a
-learned position vector is added to each token's embedding. The demo classifies 'does token 7
-occur?'.
+one full-width head would (4,224 parameters at embed 32, against 16,800 with the original
+tf.keras 2 sheet's key_dim=embed_dim). A feed-forward network then transforms each token alone;
+residual connections and LayerNorm keep deep stacks trainable. Attention has no sense of order,
+so a learned position vector is added to each token's embedding. The demo classifies 'does token
+7 occur?'.
 
 ## Pitfalls
 
-- The seed's `call(self, inputs, training)` has no default, so building a model on the block, or
-  a plain `block(x)`, raises TypeError before fit or predict can run; `training=None` lets Keras
-  fill it in.
-- Without `**kwargs` passed to `super().__init__`, `get_config()` and
-  `@keras.saving.register_keras_serializable`, a saved .keras model cannot be loaded (TypeError:
-  could not be deserialized).
-- Without `build()`, loading warns that the layer 'has unbuilt state' and skips the optimizer's
-  saved variables; the card builds every sublayer there.
-- The seed's `key_dim=embed_dim` is legal but gives each head the full width: about 4x the
+- The original's `call(self, inputs, training)` has no default, so building a model on the
+  block, or a plain `block(x)`, raises TypeError before fit or predict can run; `training=None`
+  lets Keras fill it in.
+- Reloading a .keras file needs the layer registered
+  (`@keras.saving.register_keras_serializable`) and `**kwargs` passed to `super().__init__`:
+  without either, loading fails (TypeError: could not be deserialized). `get_config()` is needed
+  only for arguments Keras cannot record itself: a registered layer whose arguments are ints and
+  floats reloads without one. The card writes it anyway.
+- Without `build()`, loading warns that the layer 'has unbuilt state' (its weights and optimizer
+  variables still reload); the card builds every sublayer there, so the load is silent.
+- The original's `key_dim=embed_dim` is legal but gives each head the full width: about 4x the
   attention parameters of `key_dim=embed_dim // num_heads`.
 """
 

@@ -17,8 +17,9 @@ room to memorize noise. model.losses holds the penalties at the current weights,
 
 ## Pitfalls
 
-- The seed calls `model.add(...)` on a model it never defines (and a Functional model has no
-  `.add`): build on `keras.Input` and pass `kernel_regularizer=` to each layer.
+- The original tf.keras 2 sheet calls `model.add(...)` on a model it never defines (and a
+  Functional model has no `.add`): build on `keras.Input` and pass `kernel_regularizer=` to each
+  layer.
 - `l2(0.01)` adds 0.01 * sum(w**2), not 0.005 * sum(w**2): there is no 1/2, so halve the
   strength to match a formula written as lambda/2 * ||w||^2.
 - Keras 3's `L1L2()` (alias `l1_l2`) defaults to l1=0.0, l2=0.0, and the string "l1l2" gives the

@@ -1,6 +1,6 @@
 """Golden files of `show` (plain mode): a rendering change shows up in review as a diff.
 
-Regenerate after an intended change with: UPDATE_GOLDEN=1 make test
+Regenerate after an intended change with: make golden (then review the diff).
 """
 
 import os
@@ -20,7 +20,7 @@ def test_show_output_matches_golden_file(cli, topic):
     golden = GOLDEN_DIR / f"show-{topic}.txt"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(result.out, encoding="utf-8")
-    assert golden.is_file(), f"no golden file yet: run UPDATE_GOLDEN=1 make test ({golden.name})"
+    assert golden.is_file(), f"no golden file yet: run make golden ({golden.name})"
     assert result.out == golden.read_text(encoding="utf-8")
 
 
