@@ -12,12 +12,12 @@ TORCH_CPU := torch==2.13.0
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	@# compat mode: a plain .pth path, not an import hook that costs every start-up ~15 ms
-	$(BIN)/python -m pip install --quiet -e . --config-settings editable_mode=compat
+	@# editable: hatchling writes a plain .pth path (no import hook to slow every start-up)
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@# A local CPU wheel of torch (pip's find-links) if there is one; else the parity test skips.
 	@if $(BIN)/python -m pip install --quiet --no-index --no-deps '$(TORCH_CPU)' 2>/dev/null; then \
 		$(BIN)/python -m pip install --quiet '$(TORCH_CPU)'; \
