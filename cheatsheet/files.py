@@ -81,6 +81,8 @@ def check_writable(path, force=False):
         raise CheatsheetError("empty path; name a file")
     if path == STDOUT:
         raise CheatsheetError("'-' (standard output) takes text only; name a file")
+    if "\0" in path:
+        raise CheatsheetError(f"a path cannot hold a NUL character: {shown(path)}")
     if path.endswith(os.sep) or (os.altsep and path.endswith(os.altsep)):
         check_directory(path.rstrip(os.sep + (os.altsep or "")) or os.sep)  # "missing/"
         raise CheatsheetError(f"{shown(path)} is a directory; name a file")
