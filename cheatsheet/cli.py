@@ -8,8 +8,8 @@ import os
 import sys
 
 from . import __version__, index, plots, render
-from .errors import CheatsheetError
-from .files import check_writable, write_new
+from .errors import CheatsheetError, shown
+from .files import STDOUT, check_writable, write_new
 from .source import SnippetSource, read_snippet
 
 EXAMPLES = """\
@@ -27,29 +27,121 @@ examples:
 """
 
 
+class OutputError(CheatsheetError):
+    """Standard output cannot take what a command prints: full, closed, or a narrow encoding."""
+
+
+class Output:
+    """sys.stdout while main() runs: a write it cannot make is an OutputError (exit 1), not an
+    "internal error"; a reader that went away stays a BrokenPipeError (exit 0, quietly)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        try:
+            return self.stream.write(text)
+        except UnicodeEncodeError as error:
+            raise OutputError(
+                f"standard output's encoding ({error.encoding}) cannot print "
+                f"{shown(error.object[error.start:error.end])!r}; set PYTHONIOENCODING=utf-8 "
+                "(or PYTHONIOENCODING=ascii:replace for a copy with '?' in its place)") from None
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise output_error(error) from None
+
+    def flush(self):
+        try:
+            return self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise output_error(error) from None
+
+    def __getattr__(self, name):  # isatty, fileno, encoding...: the real stream's
+        return getattr(self.stream, name)
+
+
+def output_error(error):
+    import errno
+
+    if error.errno == errno.EBADF:
+        return OutputError(CLOSED_STDOUT)
+    return OutputError(f"cannot write to standard output: {error.strerror or error}")
+
+
+CLOSED_STDOUT = "standard output is closed; nothing to print to"
+
+
+def say_error(message):
+    """One line on stderr, if there is a stderr (`2>&-` closes it)."""
+    if sys.stderr is not None:
+        try:
+            print(message, file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass
+
+
+def drop_pending_output():
+    """Point file descriptor 1 at /dev/null, so Python's exit-time flush of what stdout could
+    not take neither fails again nor prints "Exception ignored"."""
+    try:
+        descriptor = sys.__stdout__.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
+def replace_unprintable_on_terminal(stream):
+    """A terminal whose encoding cannot show a character gets '?' instead of an error; a pipe
+    or file still gets the error, since '?' in a saved script would break it silently."""
+    try:
+        if (stream.errors == "strict" and not stream.encoding.lower().startswith("utf")
+                and stream.isatty()):
+            stream.reconfigure(errors="replace")
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
 def main(argv=None):
-    """Entry point of `cheatsheet` and `python -m cheatsheet`; returns the exit status."""
+    """Entry point of `cheatsheet` and `python -m cheatsheet`; returns the exit status.
+
+    Every exit status is decided here: 0 done (or met), 1 refused or missed, with one line on
+    stderr, 2 bad usage (argparse), 130 interrupted, 70 only for a bug in this program."""
+    if sys.stdout is None:  # started with standard output closed: `cheatsheet list >&-`
+        say_error(f"Error: {CLOSED_STDOUT}")
+        return 1
+    replace_unprintable_on_terminal(sys.stdout)
+    stdout, sys.stdout = sys.stdout, Output(sys.stdout)
     try:
         status = dispatch(argv)
-        sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
+        sys.stdout.flush()  # a closed pipe or a full disk shows up here, inside the handlers
         return status
+    except OutputError as error:
+        drop_pending_output()
+        say_error(f"Error: {error}")
+        return 1
     except CheatsheetError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        say_error(f"Error: {error}")
         return 1
     except BrokenPipeError:
         # The reader (`head -1`) has gone: stop quietly, and keep Python's exit-time flush quiet.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        drop_pending_output()
         return 0
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        say_error("Interrupted.")
         return 130
     except Exception as error:  # never a traceback for a user; one for a developer who asks
         if os.environ.get("CHEATSHEET_DEBUG"):
             raise
-        print(f"Error: internal error ({type(error).__name__}: {error}); "
-              "rerun with CHEATSHEET_DEBUG=1 for the traceback", file=sys.stderr)
+        say_error(f"Error: internal error ({type(error).__name__}: {shown(error, 200)}); "
+                  "rerun with CHEATSHEET_DEBUG=1 for the traceback")
         return 70
+    finally:
+        sys.stdout = stdout
 
 
 def dispatch(argv):
@@ -62,7 +154,7 @@ def seed_number(text):
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a whole number: {shown(text)!r}") from None
     if not 0 <= value < 2**32:
         raise argparse.ArgumentTypeError(f"{value} is not between 0 and 2**32 - 1")
     return value
@@ -81,6 +173,16 @@ def terminal_width():
         return 80
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors quote at most WORD_LIMIT characters of a word."""
+
+    def error(self, message):
+        import re
+
+        message = re.sub(r"\S{61,}", lambda match: shown(match.group()), shown(message, 10**6))
+        super().error(message)
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter, sized by terminal_width()."""
 
@@ -89,7 +191,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cheatsheet",
         description="A deep-learning cheatsheet whose every card is a tested Keras 3 function.",
         epilog=EXAMPLES,
@@ -124,27 +226,31 @@ def build_parser():
     run = command("run", cmd_run, "run a card's demo and check its figure against the target",
                   parents=(as_json, seeded))
     run.add_argument("topic", help="topic or alias")
-    run.add_argument("--plot", metavar="PATH", help="also save the card's picture as PNG")
+    run.add_argument("--plot", metavar="PATH",
+                     help="also save the card's picture (.png, .svg, .pdf or .jpg)")
     run.add_argument("--force", action="store_true", help="overwrite an existing --plot file")
     check = command("check", cmd_check, "run every card (or the named ones): smoke-test a machine",
                     parents=(as_json, seeded))
     check.add_argument("topics", nargs="*", metavar="TOPIC", help="cards to run (default: all)")
     plot = command("plot", cmd_plot, "save a picture: " + ", ".join(plots.PLOTS), parents=(seeded,))
     plot.add_argument("name", metavar="NAME", help=f"one of: {', '.join(plots.PLOTS)}")
-    plot.add_argument("--out", metavar="PATH", required=True, help="PNG file to write")
+    plot.add_argument("--out", metavar="PATH", required=True,
+                      help="picture to write: .png, .svg, .pdf or .jpg")
     plot.add_argument("--topic", default=None,
                       help="for learning-curves: whose demo to train (default: early-stopping)")
     plot.add_argument("--force", action="store_true", help="overwrite an existing file")
     copy = command("copy", cmd_copy, "write a card as a runnable script: its code and its demo",
                    parents=())
     copy.add_argument("topic", help="topic or alias, e.g. cnn, conv, l2")
-    copy.add_argument("--to", metavar="FILE", help="write FILE (or DIR/<module>.py), not stdout")
+    copy.add_argument("--to", metavar="FILE",
+                      help="write FILE (or DIR/<module>.py), not stdout (-: stdout)")
     copy.add_argument("--force", action="store_true", help="overwrite an existing file")
     export = command("export", cmd_export, "export cards as Markdown, a notebook or one web page",
                      parents=())
     export.add_argument("--format", required=True, choices=("markdown", "notebook", "html"),
                         help="one Markdown document, a Jupyter notebook, or one printable page")
-    export.add_argument("--out", required=True, metavar="PATH", help="file (or directory) to write")
+    export.add_argument("--out", required=True, metavar="PATH",
+                        help="file (or directory) to write; - for standard output")
     export.add_argument("topics", nargs="*", metavar="TOPIC",
                         help="cards to export, in roadmap order (default: every card)")
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -176,7 +282,7 @@ def lookup(name):
     if card is None:
         close = index.suggestions(name)
         hint = f" Did you mean: {', '.join(close)}?" if close else " Try: cheatsheet list"
-        raise CheatsheetError(f"no card named {name!r}.{hint}")
+        raise CheatsheetError(f"no card named {shown(name)!r}.{hint}")
     return card
 
 
@@ -237,7 +343,8 @@ def cmd_search(args):
     elif hits:
         print(render.search_results(hits, style_for(args)), end="")
     if not hits:
-        raise CheatsheetError(f"no card matches {query!r}. Try fewer words, or: cheatsheet list")
+        raise CheatsheetError(f"no card matches {shown(query)!r}. Try fewer words, or: "
+                              "cheatsheet list")
     return 0
 
 
@@ -255,13 +362,15 @@ def cmd_run(args):
     from . import runner
 
     card = lookup(args.topic)
-    if args.plot:
-        check_writable(args.plot, args.force)  # refused now, not after the training
+    if args.plot:  # every refusal now, not after the training
+        plots.picture_of(card)
+        plots.image_format(args.plot)
+        check_writable(args.plot, args.force)
     runner.prepare([card])  # a missing TensorFlow is one line of error, before any output
     if not args.json:
         print(f"{card.topic} · {card.title}", flush=True)
     progress = 0 if args.json else (1 if stdout_is_terminal() else 2)  # keras fit verbosity
-    result = runner.run_card(card, seed=args.seed, verbose=progress)
+    result = runner.run_card(card, seed=args.seed, verbose=progress, quiet="c++")
     plot_error = None
     if args.plot and result["status"] != "error":
         try:
@@ -278,8 +387,11 @@ def cmd_run(args):
 
 
 def cmd_check(args):
+    import time
+
     from . import runner
 
+    started = time.perf_counter()  # the total is wall time: the Keras import and all
     cards = [lookup(topic) for topic in args.topics] or list(index.CARDS)
     cards = [card for card in index.CARDS if card in cards]  # roadmap order, each card once
     runner.load_keras("check")  # first, so the header, not the first card, shows its cost
@@ -299,9 +411,10 @@ def cmd_check(args):
             {key: value for key, value in runner.json_ready(result).items() if key != "history"}
             for result in results]})
     else:
-        total = sum(result["seconds"]["total"] for result in results)
+        total = time.perf_counter() - started
         print(f"\n{len(results) - len(failed)} of {len(results)} cards met their targets "
-              f"in {total:.1f} s" + (f"; not met: {', '.join(failed)}" if failed else ""))
+              f"in {total:.1f} s (Keras import {environment['import_seconds']:.1f} s)"
+              + (f"; not met: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
 
@@ -309,6 +422,7 @@ def cmd_plot(args):
     from . import runner
 
     plots.check_name(args.name)
+    image_format = plots.image_format(args.out)
     check_writable(args.out, args.force)  # refused now, not after the drawing
     options = {}
     if args.topic is not None:
@@ -316,17 +430,21 @@ def cmd_plot(args):
             raise CheatsheetError("--topic only applies to the learning-curves plot")
         options["topic"] = lookup(args.topic).topic
     runner.load_keras("plot")
-    write_new(args.out, plots.png_bytes(args.name, seed=args.seed, **options), force=args.force)
+    write_new(args.out, plots.image_bytes(args.name, image_format, seed=args.seed, **options),
+              force=args.force)
     print(f"saved {args.name} to {args.out}")
     return 0
 
 
 def save_card_plot(card, result, args):
     """The card's own picture if it has one, else the loss curves of the run just made."""
-    if card.topic in plots.PLOTS:
-        data = plots.png_bytes(card.topic, seed=args.seed, outcome=result["outcome"])
+    image_format = plots.image_format(args.plot)
+    if plots.picture_of(card) == card.topic:
+        data = plots.image_bytes(card.topic, image_format, seed=args.seed,
+                                 outcome=result["outcome"])
     else:
-        data = plots.png_bytes("learning-curves", topic=card.topic, outcome=result["outcome"])
+        data = plots.image_bytes("learning-curves", image_format, topic=card.topic,
+                                 outcome=result["outcome"])
     return write_new(args.plot, data, force=args.force)
 
 
@@ -336,7 +454,7 @@ def cmd_copy(args):
     from . import lab
 
     card = lookup(args.topic)
-    if args.to is None:
+    if args.to is None or args.to == STDOUT:
         print(lab.script(card), end="")
     else:
         path = lab.copy(card, args.to, force=args.force)
@@ -348,6 +466,9 @@ def cmd_export(args):
     from . import export
 
     cards = export.in_roadmap_order([lookup(topic) for topic in args.topics] or index.CARDS)
+    if args.out == STDOUT:  # every format is text
+        print(export.export(args.format, cards), end="")
+        return 0
     check_writable(export.target_path(args.format, args.out), args.force)  # before the work
     path = export.write(args.format, cards, args.out, force=args.force)
     print(f"saved {len(cards)} card(s) as {args.format} to {path}")

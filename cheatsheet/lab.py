@@ -18,6 +18,19 @@ from .files import target, write_new
 from .source import SnippetSource, display_path, read_snippet, test_path
 
 FALLBACK_MAIN = '\n\nif __name__ == "__main__":\n    print(demo())\n'
+# Put after the snippet's docstring: what `check` and `run` do for their own runs. TensorFlow's
+# and LiteRT's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL, so only file descriptor 2 can
+# drop them; Python's stderr (tracebacks, warnings) moves to a copy of it first.
+QUIET_CPP_LOGS = """\
+# Added by `cheatsheet copy`: drop the C++ log lines of TensorFlow and LiteRT, keep Python's
+# errors and warnings on stderr. Delete these lines to see every log line.
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.stderr = os.fdopen(os.dup(2), "w", buffering=1, errors="backslashreplace")
+os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+"""
 
 
 def script(card):
@@ -25,10 +38,24 @@ def script(card):
     text = read_snippet(card)
     if SnippetSource(text).main_block() is None:
         text = text.rstrip("\n") + "\n" + FALLBACK_MAIN
+    text = after_docstring(text, QUIET_CPP_LOGS)
     header = (f"# From keras-cheatsheet {__version__}: card {card.topic!r}, {display_path(card)}, "
               f"tested in {test_path(card)}.\n"
               "# Run it with `python <this file>`: it runs the card's demo() (needs Keras 3).\n")
     return header + text
+
+
+def after_docstring(text, insert):
+    """`text` with `insert` (and a blank line) after its module docstring, or at its top."""
+    import ast
+
+    body = ast.parse(text).body
+    end = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        end = body[0].end_lineno
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:end]) + ("\n" if end else "") + insert + "".join(lines[end:])
 
 
 def target_path(card, path):

@@ -5,9 +5,10 @@ PLOTS to build its help, so this module imports Matplotlib, NumPy and the cards 
 """
 
 import io
+import os
 
 from . import index
-from .errors import CheatsheetError
+from .errors import CheatsheetError, shown
 
 LEARNING_CURVES_TOPIC = "early-stopping"  # its demo overfits, so the curves part and it stops
 PATIENCE = 3  # epochs without a better val_loss before the marked early stop
@@ -183,7 +184,7 @@ def check_name(name):
 
         close = difflib.get_close_matches(name, PLOTS, n=1)
         hint = f" Did you mean: {close[0]}?" if close else f" Plots: {', '.join(PLOTS)}"
-        raise CheatsheetError(f"no plot named {name!r}.{hint}")
+        raise CheatsheetError(f"no plot named {shown(name)!r}.{hint}")
 
 
 def figure_for(name, seed=0, **options):
@@ -205,8 +206,54 @@ def figure_for(name, seed=0, **options):
     return figure
 
 
+# extension -> Matplotlib's format name; a file without an extension gets a PNG
+IMAGE_FORMATS = {"png": "png", "svg": "svg", "pdf": "pdf", "jpg": "jpeg", "jpeg": "jpeg"}
+
+
+def image_format(path):
+    """The picture format a file name asks for, refused now if Matplotlib cannot write it."""
+    extension = os.path.splitext(os.fspath(path))[1].lower()
+    if not extension:
+        return "png"
+    if extension[1:] not in IMAGE_FORMATS:
+        raise CheatsheetError(f"cannot save a picture as {shown(extension)}; "
+                              "name a .png, .svg, .pdf or .jpg file")
+    return IMAGE_FORMATS[extension[1:]]
+
+
+def image_bytes(name, format="png", seed=0, **options):
+    """The plot as an image file's bytes, in one of IMAGE_FORMATS' formats."""
+    buffer = io.BytesIO()
+    figure_for(name, seed=seed, **options).savefig(buffer, format=format, dpi=100)
+    return buffer.getvalue()
+
+
 def png_bytes(name, seed=0, **options):
     """The plot as PNG bytes, e.g. for a data: URI in the exported web page."""
-    buffer = io.BytesIO()
-    figure_for(name, seed=seed, **options).savefig(buffer, format="png", dpi=100)
-    return buffer.getvalue()
+    return image_bytes(name, "png", seed=seed, **options)
+
+
+def records_history(card):
+    """Whether the card's demo returns a "history" (read from its source, nothing imported)."""
+    import ast
+
+    from .source import read_snippet
+
+    for node in ast.parse(read_snippet(card)).body:
+        if isinstance(node, ast.FunctionDef) and node.name == "demo":
+            return any(isinstance(key, ast.Constant) and key.value == "history"
+                       for dict_node in ast.walk(node) if isinstance(dict_node, ast.Dict)
+                       for key in dict_node.keys)
+    return False
+
+
+def picture_of(card):
+    """The plot `run --plot` saves for a card: its own picture, else the loss curves of the run.
+
+    Decided from the source before the training, so a card without either is refused at once."""
+    if card.topic in PLOTS:
+        return card.topic
+    if records_history(card):
+        return "learning-curves"
+    raise CheatsheetError(f"card '{card.topic}' has no picture and records no loss curve to "
+                          "plot; run it without --plot")

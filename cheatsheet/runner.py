@@ -18,19 +18,38 @@ PACKAGE_OF = {"sklearn": "scikit-learn", "ai_edge_litert": "ai-edge-litert"}
 
 
 @contextlib.contextmanager
-def quiet_stderr():
+def quiet_stderr(keep_python=False):
     """Send file descriptor 2 to /dev/null: TensorFlow's C++ start-up lines bypass Python and
-    ignore TF_CPP_MIN_LOG_LEVEL ('All log messages before absl::InitializeLog()', oneDNN, CUDA)."""
-    sys.stderr.flush()
+    ignore TF_CPP_MIN_LOG_LEVEL ('All log messages before absl::InitializeLog()', oneDNN, CUDA).
+
+    `keep_python`: Python's own sys.stderr (warnings, a demo's messages) still reaches the real
+    stderr, as `run` wants; only what C++ libraries (TensorFlow, LiteRT) write to it is lost."""
+    if sys.stderr is not None:
+        sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
+    python_stderr = sys.stderr
+    if keep_python and python_stderr is not None and is_descriptor(python_stderr, 2):
+        sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1,
+                               encoding=python_stderr.encoding, errors="backslashreplace")
     try:
         yield
     finally:
+        if sys.stderr is not python_stderr:
+            sys.stderr.close()
+            sys.stderr = python_stderr
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def is_descriptor(stream, number):
+    """Whether a stream writes to that file descriptor (not so for pytest's capture, say)."""
+    try:
+        return stream.fileno() == number
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def load_keras(command="run"):
@@ -82,7 +101,8 @@ def run_card(card, seed=0, verbose=0, quiet=False):
     """Run one card's demo and return a plain result dict (never raises for a failing card).
 
     `quiet` hides what the demo's libraries print on stderr (LiteRT's C++ INFO lines, say):
-    `check` wants one table, and a failure still reaches it as the result's error.
+    `check` wants one table, and a failure still reaches it as the result's error. `run` passes
+    quiet="c++": the C++ lines go, Python's own warnings stay.
     """
     result = {"topic": card.topic, "title": card.title}
     try:
@@ -93,7 +113,8 @@ def run_card(card, seed=0, verbose=0, quiet=False):
     imported = _import_seconds.get(card.module, 0.0)
     started = time.perf_counter()
     try:
-        with quiet_stderr() if quiet else contextlib.nullcontext():
+        with (quiet_stderr(keep_python=quiet == "c++") if quiet
+              else contextlib.nullcontext()):
             outcome = module.demo(seed=seed, verbose=verbose)
     except Exception as error:  # a broken card: report it and let `check` go on
         result.update(status="error", error=f"{type(error).__name__}: {error}",

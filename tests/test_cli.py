@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cheatsheet import __version__, index
@@ -183,3 +183,162 @@ def test_console_script_is_the_same_program():
     module = run_python("-m", "cheatsheet", "show", "activaton")
     assert (result.returncode, result.stderr) == (module.returncode, module.stderr) == (
         1, "Error: no card named 'activaton'. Did you mean: activations?\n")
+
+
+# -- streams: closed, full, gone, or unable to encode the card: one line and exit 1, never 70 -----
+
+def run_cli_subprocess(*argv, stdout=subprocess.PIPE, env=None):
+    import os
+
+    result = subprocess.run([sys.executable, "-m", "cheatsheet", *argv], cwd=REPO,
+                            stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=60,
+                            env={**os.environ, **(env or {})})
+    return result.returncode, result.stderr
+
+
+@pytest.mark.parametrize("argv", [["list"], ["show", "cnn"], ["search", "adam"], ["roadmap"],
+                                  ["copy", "cnn"], ["export", "--format", "markdown",
+                                                    "--out", "-"]])
+def test_a_full_standard_output_is_one_line_and_exit_1(argv):
+    with open("/dev/full", "w") as full:
+        status, err = run_cli_subprocess(*argv, stdout=full)
+    assert (status, err) == (1, "Error: cannot write to standard output: "
+                                "No space left on device\n")
+
+
+@pytest.mark.parametrize("when", ["at start (>&-)", "while running"])
+def test_a_closed_standard_output_is_one_line_and_exit_1(when):
+    if when == "at start (>&-)":
+        argv = ["sh", "-c", '"$0" -m cheatsheet list >&-', sys.executable]
+    else:
+        argv = [sys.executable, "-c", "import os, runpy, sys; os.close(1); sys.argv = ['c', "
+                "'list']; runpy.run_module('cheatsheet', run_name='__main__')"]
+    result = subprocess.run(argv, cwd=REPO, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (
+        1, "Error: standard output is closed; nothing to print to\n")
+
+
+def test_a_reader_gone_after_the_first_line_ends_quietly():
+    process = subprocess.Popen([sys.executable, "-m", "cheatsheet", "export", "--format",
+                                "markdown", "--out", "-"], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.readline()  # like `| head -1`
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert (process.wait(timeout=30), stderr) == (0, "")
+
+
+def test_an_encoding_that_cannot_print_the_card_is_one_line_with_a_way_out():
+    status, err = run_cli_subprocess("show", "cnn", env={"PYTHONIOENCODING": "ascii"})
+    assert status == 1 and err.count("\n") == 1
+    assert err.startswith("Error: standard output's encoding (ascii) cannot print")
+    assert "PYTHONIOENCODING=utf-8" in err
+    # the way out it names: a lossy copy with '?' where a character cannot be encoded
+    result = run_python("-m", "cheatsheet", "show", "cnn",
+                        env={"PYTHONIOENCODING": "ascii:replace"})
+    assert result.returncode == 0 and "Architectures ? aliases" in result.stdout
+
+
+def test_a_terminal_that_cannot_encode_a_character_shows_a_replacement():
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "cheatsheet", "show", "cnn", "--color",
+                                "never"], cwd=REPO, stdout=follower, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the program
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert process.wait(timeout=30) == 0 and process.stderr.read() == b""
+    assert b"Architectures ? aliases" in output  # "·" as "?"
+
+
+def test_errors_quote_a_long_word_short(cli):
+    word = "x" * 5000
+    for argv in (["show", word], ["search", word], ["plot", word, "--out", "a.png"],
+                 ["export", "--format", word, "--out", "a.md"], ["list", "--color", word],
+                 ["list", word]):
+        result = cli(*argv)
+        assert result.status in (1, 2) and "x" * 61 not in result.err, argv[0]
+        assert len(result.err.splitlines()[-1]) < 300
+
+
+def test_export_to_standard_output(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("export", "--format", "markdown", "--out", "-", "cnn")
+    assert result.status == 0 and result.out.startswith("# ") and "def build_cnn" in result.out
+    assert list(tmp_path.iterdir()) == []  # not a file named "-"
+
+
+# -- fuzzing every subcommand's arguments: no traceback, a documented exit, no stray file --------
+
+FUZZ_COMMANDS = ["list", "show", "search", "roadmap", "run", "check", "plot", "copy", "export"]
+FUZZ_WORDS = ["--json", "--color", "always", "never", "--code", "--seed", "0", "-1", "--plot",
+              "--force", "--out", "--to", "--format", "markdown", "notebook", "html", "--topic",
+              "--help", "--version", "-", "", "cnn", "losses", "activations", "learning-curves",
+              "gan", "a.png", "a.svg", "a.gif", "x.py", "sub/", "missing/x.py", "/dev/null",
+              "/dev/full", "--", "-x", "\x00", "é", "\u202e", "\n"]
+
+
+def fake_result(card, **_options):
+    return {"topic": card.topic, "title": card.title, "status": "ok", "metric": "figure",
+            "value": 1.0, "target": 1.0, "higher_is_better": True, "params": 1,
+            "seconds": {"import": 0.0, "build": 0.0, "train": 0.0, "total": 0.0},
+            "history": {"loss": [1.0, 0.5]}, "outcome": {"history": {"loss": [1.0, 0.5]}}}
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """run, check and plot go through their argument checks, then stop short of TensorFlow."""
+    from cheatsheet import plots, runner
+
+    monkeypatch.setattr(runner, "load_keras", lambda command="run": None)
+    monkeypatch.setattr(runner, "prepare", lambda cards: None)
+    monkeypatch.setattr(runner, "run_card", fake_result)
+    monkeypatch.setattr(runner, "environment", lambda: {
+        "import_seconds": 0.0, "python": "3", "keras": "3", "backend": "jax", "devices": []})
+    monkeypatch.setattr(plots, "image_bytes", lambda *args, **kwargs: b"picture")
+
+
+@settings(max_examples=1000, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=st.sampled_from(FUZZ_COMMANDS),
+       words=st.lists(st.one_of(st.sampled_from(FUZZ_WORDS), st.text(max_size=12)), max_size=6))
+def test_fuzzed_arguments_never_crash_or_write_outside_the_working_folder(no_training, command,
+                                                                           words):
+    import contextlib
+    import io
+    import os
+    import stat
+    import tempfile
+
+    from cheatsheet.cli import main
+
+    before = sorted(os.listdir(REPO))
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "sub").mkdir()
+        cwd = os.getcwd()
+        os.chdir(folder)
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    status = main([command, *words])
+                except SystemExit as exit_:  # argparse: usage errors, --help, --version
+                    status = exit_.code
+        finally:
+            os.chdir(cwd)
+    assert status in (0, 1, 2, 130), err.getvalue()
+    assert "Traceback" not in err.getvalue() and "internal error" not in err.getvalue()
+    assert sorted(os.listdir(REPO)) == before
+    for device in ("/dev/null", "/dev/full"):
+        assert stat.S_ISCHR(os.stat(device).st_mode)

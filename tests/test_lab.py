@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from cheatsheet import index, lab
+from cheatsheet.errors import shown
 from cheatsheet.source import SnippetSource, read_snippet
 
 from .conftest import heavy_imports_after, run_python
@@ -27,7 +28,12 @@ def test_copy_to_stdout_is_the_snippet_file_under_a_provenance_comment(cli):
     text = read_snippet(index.find("activations"))
     head = header_lines(result.out)
     assert len(head) == 2 and "snippets/activations.py" in head[0]
-    assert result.out == "\n".join(head) + "\n" + text  # verbatim: the tested file itself
+    # Verbatim, the tested file itself, with only the lines that quiet C++ logs after its docstring
+    body = result.out.removeprefix("\n".join(head) + "\n")
+    assert body.replace("\n" + lab.QUIET_CPP_LOGS, "", 1) == text
+    docstring_end = text.index('"""', 3) + 4
+    assert body.index(lab.QUIET_CPP_LOGS) == docstring_end + 1
+    assert cli("copy", "activations", "--to", "-").out == result.out  # "-" is stdout too
 
 
 def test_copy_accepts_aliases(cli):
@@ -68,7 +74,7 @@ def test_copy_to_a_file_then_again_without_force_leaves_it_byte_for_byte(cli, tm
     before = target.read_bytes()
     again = cli("copy", "basics", "--to", str(target))
     assert again.status == 1
-    assert again.err == f"Error: {target} already exists; use --force to overwrite it\n"
+    assert again.err == f"Error: {shown(target)} already exists; use --force to overwrite it\n"
     assert target.read_bytes() == before
     assert cli("copy", "activations", "--to", str(target)).status == 1  # any card, same rule
     assert target.read_bytes() == before
@@ -94,12 +100,44 @@ def test_an_interrupted_copy_leaves_no_half_written_file(cli, tmp_path, monkeypa
     assert os.listdir(tmp_path) == []
 
 
-def test_copy_errors(cli, tmp_path):
+def test_copy_errors(cli, tmp_path, monkeypatch):
     unknown = cli("copy", "activaton")
     assert unknown.status == 1 and "Did you mean: activations?" in unknown.err
     missing_dir = cli("copy", "basics", "--to", str(tmp_path / "no" / "lab.py"))
     assert missing_dir.status == 1 and missing_dir.err.startswith("Error: no such directory")
     assert cli("copy").status == 2
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("")
+    for to, error in [("missing/", "no such directory: missing"),
+                      ("afile/x.py", "not a directory: afile"),
+                      ("", "empty path; name a file"),
+                      ("/dev/null", "/dev/null is a device, not a regular file; name a file")]:
+        for force in ((), ("--force",)):
+            result = cli("copy", "cnn", "--to", to, *force)
+            assert (result.status, result.out, result.err) == (1, "", f"Error: {error}\n"), to
+    assert os.listdir(tmp_path) == ["afile"]
+
+
+def test_copy_keeps_links_and_modes_and_refuses_devices(cli, tmp_path):
+    script = lab.script(index.find("cnn"))
+    (tmp_path / "real.py").write_text("mine\n")
+    (tmp_path / "link.py").symlink_to("real.py")
+    (tmp_path / "dangling.py").symlink_to("gone.py")
+    exe = tmp_path / "exe.sh"
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    for name in ("link.py", "dangling.py", "exe.sh"):  # each an existing file: refused
+        result = cli("copy", "cnn", "--to", str(tmp_path / name))
+        assert result.status == 1 and "already exists" in result.err and "--force" in result.err
+    assert (tmp_path / "real.py").read_text() == "mine\n" and not (tmp_path / "gone.py").exists()
+    assert cli("copy", "cnn", "--to", str(tmp_path / "link.py"), "--force").status == 0
+    assert (tmp_path / "link.py").is_symlink() and (tmp_path / "real.py").read_text() == script
+    assert cli("copy", "cnn", "--to", str(exe), "--force").status == 0
+    assert exe.stat().st_mode & 0o777 == 0o755 and exe.read_text() == script
+    os.mkfifo(tmp_path / "fifo")
+    result = cli("copy", "cnn", "--to", str(tmp_path / "fifo"), "--force")
+    assert result.status == 1 and "is a FIFO (named pipe), not a regular file" in result.err
+    assert sorted(os.listdir(tmp_path)) == ["dangling.py", "exe.sh", "fifo", "link.py", "real.py"]
 
 
 def test_snippet_source_splits_body_and_main_block():
@@ -112,6 +150,21 @@ def test_snippet_source_splits_body_and_main_block():
     no_main = SnippetSource('"""Doc."""\n\nimport os\n\n\ndef demo():\n    return {}\n')
     assert no_main.main_block() is None and no_main.main_body() is None
     assert no_main.body() == "import os\n\n\ndef demo():\n    return {}\n"
+
+
+@pytest.mark.slow
+def test_a_copied_script_keeps_cpp_logs_quiet_and_python_errors_visible(tmp_path):
+    # losses imports TensorFlow (whose C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL) and
+    # trains nothing: the fastest card whose copy would print them.
+    path = lab.copy(index.find("losses"), tmp_path / "losses.py")
+    result = run_python(path, cwd=tmp_path, env={"TF_CPP_MIN_LOG_LEVEL": ""})
+    assert result.returncode == 0 and result.stdout.strip()
+    assert result.stderr == ""
+    broken = tmp_path / "broken.py"
+    broken.write_text(lab.after_docstring('"""Doc."""\nraise SystemExit("a Python error")\n',
+                                          lab.QUIET_CPP_LOGS))
+    result = run_python(broken, cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == "a Python error\n"
 
 
 def test_copy_and_text_exports_import_no_heavy_library(tmp_path):

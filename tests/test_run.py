@@ -5,7 +5,7 @@ import json
 import pytest
 from matplotlib import image
 
-from cheatsheet import plots
+from cheatsheet import index, plots
 
 from .conftest import blocking_imports, run_python
 
@@ -162,12 +162,93 @@ def test_run_refuses_a_plot_in_a_missing_directory_before_training(cli, tmp_path
     assert result.status == 1 and result.out == "" and "no such directory" in result.err
 
 
-def test_run_plot_of_a_card_without_curves_still_reports_the_run(cli, tmp_path):
+def never_train(monkeypatch):
+    from cheatsheet import runner
+
+    def train(*_args, **_kwargs):
+        raise AssertionError("trained although the command was to be refused")
+
+    monkeypatch.setattr(runner, "run_card", train)
+    monkeypatch.setattr(runner, "prepare", train)
+
+
+def test_run_plot_of_a_card_without_a_picture_or_curves_is_refused_before_training(
+        cli, tmp_path, monkeypatch):
+    never_train(monkeypatch)
     result = cli("run", "losses", "--plot", str(tmp_path / "losses.png"))
-    assert result.status == 1
-    assert "(target <= 1.00e-06): met" in result.out  # the figures of the run are not lost
-    assert result.err == "Error: card 'losses' records no loss curve to plot\n"
-    assert not (tmp_path / "losses.png").exists()
+    assert (result.status, result.out) == (1, "")
+    assert result.err == ("Error: card 'losses' has no picture and records no loss curve to "
+                          "plot; run it without --plot\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_which_cards_record_a_history_is_read_from_their_source():
+    # losses and activations compare formulas and train nothing; the others train with fit()
+    assert not plots.records_history(index.find("losses"))
+    assert not plots.records_history(index.find("activations"))
+    for topic in ("basics", "weight-regularization", "distributed", "gan"):
+        assert plots.records_history(index.find(topic)), topic
+    assert plots.picture_of(index.find("activations")) == "activations"
+    assert plots.picture_of(index.find("cnn")) == "learning-curves"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--plot", "/dev/full", "--force"], "/dev/full is a device, not a regular file"),
+    (["--plot", "curves.gif"], "cannot save a picture as .gif; name a .png, .svg, .pdf or .jpg"),
+    (["--plot", "-"], "'-' (standard output) takes text only"),
+    (["--plot", "missing/c.png"], "no such directory: missing"),
+])
+def test_run_refuses_a_plot_it_could_not_write_before_training(cli, tmp_path, monkeypatch, argv,
+                                                              message):
+    monkeypatch.chdir(tmp_path)
+    never_train(monkeypatch)
+    result = cli("run", "basics", *argv)
+    assert (result.status, result.out) == (1, "") and result.err.startswith(f"Error: {message}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("extension", "magic"), [
+    ("svg", b"<?xml"), ("pdf", b"%PDF"), ("jpg", b"\xff\xd8\xff"), ("png", b"\x89PNG")])
+def test_the_picture_format_follows_the_extension(cli, tmp_path, extension, magic):
+    out = tmp_path / f"schedule.{extension}"
+    result = cli("plot", "lr-schedule", "--out", str(out))
+    assert result.status == 0, result.err
+    assert out.read_bytes().startswith(magic)
+
+
+def test_plot_refuses_a_device_and_an_unknown_format_before_drawing(cli, tmp_path, monkeypatch):
+    from cheatsheet import plots as plots_module
+
+    monkeypatch.setattr(plots_module, "figure_for", never_train)
+    for out, message in (("/dev/null", "/dev/null is a device"), (str(tmp_path / "a.gif"),
+                                                                  "cannot save a picture as .gif")):
+        result = cli("plot", "activations", "--out", out, "--force")
+        assert result.status == 1 and result.err.startswith(f"Error: {message}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_total_is_the_wall_time_with_the_keras_import(cli):
+    import re
+    import time
+
+    started = time.perf_counter()
+    result = cli("check", "activations", "losses")
+    wall = time.perf_counter() - started
+    match = re.search(r"met their targets in ([0-9.]+) s \(Keras import ([0-9.]+) s\)",
+                      result.out)
+    assert match, result.out
+    rows = [float(line.split()[2]) for line in result.out.splitlines()
+            if line.split()[:1] in (["activations"], ["losses"])]
+    assert sum(rows) - 0.1 <= float(match.group(1)) <= wall + 0.1
+
+
+@pytest.mark.slow
+def test_run_in_a_fresh_process_keeps_litert_and_tensorflow_cpp_lines_quiet():
+    result = run_python("-m", "cheatsheet", "run", "deployment",
+                        env={"TF_CPP_MIN_LOG_LEVEL": ""})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    assert "LiteRT" in result.stdout
 
 
 def test_check_goes_on_past_a_card_whose_library_is_missing(cli, monkeypatch):
