@@ -166,3 +166,90 @@ def test_original_torch_net_runs_on_28_and_29_pixel_sides_only(height, width, ru
     else:
         with pytest.raises(RuntimeError, match="cannot be multiplied"):  # at fc1
             net(x)
+
+
+# -- optimizers, lr-schedule ------------------------------------------------------------------
+def small_model():
+    return keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+
+
+def test_original_optimizer_lines_run_and_an_instance_serves_one_model():
+    optimizer = original.run("optimizers")["optimizer"]  # the last line: Adagrad(0.01)
+    x, y = np.ones((4, 3), "float32"), np.ones((4, 1), "float32")
+    first, second = small_model(), small_model()
+    first.compile(optimizer=optimizer, loss="mse")
+    first.train_on_batch(x, y)
+    second.compile(optimizer=optimizer, loss="mse")
+    with pytest.raises(ValueError, match="Unknown variable"):
+        second.train_on_batch(x, y)
+
+
+def test_legacy_lr_is_rejected_and_decay_only_warns():
+    with pytest.raises(ValueError, match="lr"):
+        original.run("optimizers", original.source("optimizers").replace(
+            "learning_rate=0.01, momentum", "lr=0.01, momentum"))
+    with pytest.warns(UserWarning, match="decay"):
+        keras.optimizers.SGD(learning_rate=0.01, decay=1e-4)
+
+
+def test_original_schedule_owns_the_rate_setting_it_raises_type_error():
+    namespace = original.run("lr_schedule")
+    optimizer = namespace["optimizer"]
+    expected = 1e-2 * 0.9 ** (np.array([0, 10_000, 25_000]) / 10_000)  # closed form
+    np.testing.assert_allclose([float(namespace["lr_schedule"](s)) for s in (0, 10_000, 25_000)],
+                               expected, rtol=1e-6)
+    with pytest.raises(TypeError):
+        optimizer.learning_rate = 0.001
+
+
+# -- regularization block ---------------------------------------------------------------------
+@pytest.mark.parametrize("card", ["weight_regularization", "dropout", "batch_norm"])
+def test_regularization_lines_have_no_model_to_add_to(card):
+    with pytest.raises(NameError, match="model"):
+        original.run(card)
+    functional = keras.Model(inputs := keras.Input(shape=(3,)), keras.layers.Dense(1)(inputs))
+    with pytest.raises(AttributeError, match="add"):
+        original.run(card, namespace={"model": functional})
+
+
+def test_original_early_stopping_without_validation_data_warns_and_never_stops():
+    stopper = original.run("early_stopping")["early_stopping"]
+    model = small_model()
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.warns(UserWarning, match="val_loss"):
+        history = model.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=12, callbacks=[stopper],
+                            verbose=0)
+    assert len(history.history["loss"]) == 12 and stopper.stopped_epoch == 0
+
+
+# -- losses, metrics --------------------------------------------------------------------------
+def test_huber_loss_from_the_original_list_compiles_then_fails_at_fit():
+    assert "huber_loss" in original.names("losses")
+    model = small_model()
+    model.compile(optimizer="sgd", loss="huber_loss")  # no error yet
+    with pytest.raises(ValueError, match="huber_loss"):
+        model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
+
+
+def test_original_custom_metric_fails_on_integer_labels_and_lets_errors_cancel():
+    code = original.source("metrics")
+    custom_metric = original.run("metrics", code[code.index("def custom_metric"):])[
+        "custom_metric"]
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, "sigmoid")])
+    model.compile(loss="binary_crossentropy", metrics=[custom_metric])
+    with pytest.raises(TypeError):
+        model.evaluate(np.ones((4, 3), "float32"), np.ones((4, 1), "int64"), verbose=0)
+    assert float(custom_metric(np.array([1.0, 2.0], "float32"),
+                               np.array([1.5, 1.5], "float32"))) == 0.0
+
+
+@pytest.mark.parametrize("name", ["precision", "recall", "f1_score", "auc"])
+def test_original_metric_strings_fail_with_sparse_labels_on_a_softmax_head(name):
+    assert name in original.names("metrics")
+    x, labels = np.random.default_rng(10).normal(size=(32, 4)).astype("float32"), np.arange(32) % 3
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, "softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.evaluate(x, labels, verbose=0)  # "accuracy" works
+    model.compile(loss="sparse_categorical_crossentropy", metrics=[name])
+    with pytest.raises(ValueError):  # (32,) labels against (32, 3) predictions
+        model.evaluate(x, labels, verbose=0)
