@@ -190,7 +190,11 @@ def check_header(environment):
     versions = [f"Python {environment['python']}"]
     if "tensorflow" in environment:
         versions.append(f"TensorFlow {environment['tensorflow']}")
-    versions += [f"Keras {environment['keras']}", f"backend {environment['backend']}"]
+    keras_version = f"Keras {environment['keras']}"
+    minimum = environment.get("keras_minimum")
+    if minimum and environment.get("keras_below_minimum"):
+        keras_version += f" (below {minimum}, the oldest the cards are tested on)"
+    versions += [keras_version, f"backend {environment['backend']}"]
     return "\n".join([
         " · ".join(versions),
         f"devices: {', '.join(environment['devices']) or 'none found'}"

@@ -177,6 +177,21 @@ def format_number(value, digits=3):
     return f"{value:.4g}" if digits is None else f"{value:.{digits}f}"
 
 
+# The oldest Keras every card runs on (pyproject.toml declares the same): 3.15 fixed
+# train_on_batch's running-average loss, which diagnostics' one-batch overfit needs.
+KERAS_MINIMUM = "3.15"
+
+
+def below_minimum(version, minimum=KERAS_MINIMUM):
+    """True when a version string such as "3.10.0" or "3.9.2.dev0" is older than `minimum`."""
+    import re
+
+    def numbers(text):
+        return tuple(int(part) for part in re.findall(r"\d+", text)[:2])
+
+    return numbers(version) < numbers(minimum)
+
+
 def environment():
     """Versions, backend and devices, for the `check` header."""
     keras = load_keras("check")
@@ -184,6 +199,8 @@ def environment():
         "import_seconds": _import_seconds.get("keras", 0.0),
         "python": sys.version.split()[0],
         "keras": keras.__version__,
+        "keras_minimum": KERAS_MINIMUM,
+        "keras_below_minimum": below_minimum(keras.__version__),
         "backend": keras.config.backend(),
         "devices": keras.distribution.list_devices(),
     }

@@ -63,3 +63,16 @@ def test_demo_learns_past_threshold():
     assert accuracy >= result["target"] == 0.9
     assert result["value"] == pytest.approx(accuracy, abs=1e-6)  # the figure `run` prints
     assert result["params"] == HAND_COUNT
+
+
+def test_clone_model_has_new_weights_until_set_weights_copies_them():
+    model = functional.build_functional_model()
+    clone = keras.models.clone_model(model)
+    x = np.random.default_rng(0).normal(size=(16, 32)).astype("float32")
+    assert any(not np.array_equal(a, b)
+               for a, b in zip(model.get_weights(), clone.get_weights(), strict=True))
+    assert not np.allclose(model.predict(x, verbose=0), clone.predict(x, verbose=0))
+    clone.set_weights(model.get_weights())
+    np.testing.assert_array_equal(model.predict(x, verbose=0), clone.predict(x, verbose=0))
+    clone.layers[1].kernel.assign(clone.layers[1].kernel * 2)  # independent once copied
+    assert not np.allclose(model.predict(x, verbose=0), clone.predict(x, verbose=0))

@@ -45,7 +45,7 @@ def test_keras_twin_has_the_hand_counted_1199882_parameters():
     assert HAND_COUNT == twin.count_params() == 1_199_882
 
 
-def test_9216_is_64_channels_of_12x12_which_only_a_28x28_input_gives():
+def test_9216_is_64_channels_of_12x12_as_a_1x28x28_input_gives():
     after_pooling = ((28 - 2) - 2) // 2  # two 3x3 valid convolutions, then a 2x2 pool
     assert after_pooling * after_pooling * 64 == 9216
     assert pytorch.build_keras_twin().get_layer("fc1").input.shape == (None, 9216)
@@ -56,11 +56,39 @@ def test_torch_net_has_the_same_parameter_count(torch):
     assert sum(parameter.numel() for parameter in net.parameters()) == HAND_COUNT
 
 
-def test_torch_net_rejects_any_input_but_1x28x28(torch):
+# Two valid 3x3 convolutions take 4 pixels off each side, then pooling halves it rounding down:
+# fc1's 9216 = 64 * 12 * 12 needs (side - 4) // 2 == 12, i.e. sides 28 or 29, in either axis.
+FITTING_SIZES = [(28, 28), (28, 29), (29, 29)]
+FAILING_SIZES = [(27, 27), (30, 30)]
+
+
+def test_the_pooled_side_is_12_only_for_28_and_29():
+    assert [side for side in range(20, 40) if (side - 4) // 2 == 12] == [28, 29]
+
+
+@pytest.mark.parametrize("height, width", FITTING_SIZES + FAILING_SIZES)
+def test_torch_net_runs_exactly_when_pooling_gives_12x12(torch, height, width):
     net = pytorch.build_torch_net().eval()
-    assert net(torch.from_numpy(nchw_batch(0, size=2))).shape == (2, 10)
-    with pytest.raises(RuntimeError, match="cannot be multiplied"):  # 14 * 14 * 64 = 12544
-        net(torch.from_numpy(nchw_batch(0, size=2, side=32)))
+    x = torch.from_numpy(np.zeros((2, 1, height, width), "float32"))
+    if (height, width) in FITTING_SIZES:
+        assert net(x).shape == (2, 10)
+    else:
+        with pytest.raises(RuntimeError, match="cannot be multiplied"):
+            net(x)
+
+
+@pytest.mark.parametrize("height, width", FITTING_SIZES + FAILING_SIZES)
+def test_keras_twin_layers_fit_the_same_sizes(height, width):
+    twin = pytorch.build_keras_twin()
+    x = keras.Input(shape=(height, width, 1))
+    if (height, width) in FITTING_SIZES:
+        for layer in twin.layers[1:]:  # the twin's own layers, fc1 already built for 9216
+            x = layer(x)
+        assert tuple(x.shape) == (None, 10)
+    else:
+        with pytest.raises(ValueError):
+            for layer in twin.layers[1:]:
+                x = layer(x)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

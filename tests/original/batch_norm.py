@@ -1,0 +1,2 @@
+# Batch Normalization
+model.add(BatchNormalization())

@@ -1,0 +1,2 @@
+# Dropout
+model.add(Dropout(0.5))
