@@ -7,6 +7,7 @@ A card file opens like this (keras-io's example header, then headed blocks)::
     Description: One sentence: capitalised, ending with a period, under 100 characters.
     Section: Architectures
     Aliases: conv, convnet, conv2d
+    Use when: image classification, classify images, convolution
     See also: basics, activations
     Functions: build_cnn, load_digit_images
 
@@ -23,6 +24,9 @@ A card file opens like this (keras-io's example header, then headed blocks)::
 - `Section` names one of the sections in cheatsheet/roadmap.py; `Aliases` are the other names
   people type (lower case, no spaces), `See also` other cards' topics, `Functions` the top-level
   definitions `show` prints, in reading order. Aliases and See also may be left empty.
+- `Use when` (optional) lists, comma-separated, the problems a learner types that the card
+  answers ("overfitting", "time series"): `search` ranks it with the title. Name only what the
+  card's note, pitfalls or code really cover.
 - A header line that starts with spaces continues the field above it.
 - The note is one paragraph and each pitfall one line once read: line breaks become spaces.
 - The topic is the file name with `-` for `_` (snippets/early_stopping.py is `early-stopping`).
@@ -40,6 +44,11 @@ LIST_FIELDS = ("Aliases", "See also", "Functions")
 OPTIONAL_FIELDS = ("Aliases", "See also")
 BLOCKS = ("Note", "Pitfalls")
 QUOTES = ('"""', 'r"""')
+
+# `Use when`: the problems a card answers, in a learner's words, for search (optional).
+FIELDS += ("Use when",)
+LIST_FIELDS += ("Use when",)
+OPTIONAL_FIELDS += ("Use when",)
 
 
 class CardFormatError(CheatsheetError):

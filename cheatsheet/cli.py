@@ -17,7 +17,7 @@ examples:
   cheatsheet list                      every card, by roadmap section
   cheatsheet show cnn                  note, tested code and Keras 3 pitfalls of a card
   cheatsheet show conv --code > cnn.py copy-ready code only (aliases work too)
-  cheatsheet search dropout rate       ranked full-text search
+  cheatsheet search prevent overfitting  ranked search, in a learner's words
   cheatsheet roadmap                   the study path, fundamentals to deployment
   cheatsheet run cnn --plot cnn.png    train a card's demo, check its figure, save its picture
   cheatsheet check                     run every card: a smoke test of a lab machine
@@ -221,7 +221,8 @@ def build_parser():
     show.add_argument("topic", help="topic or alias, e.g. cnn, conv, l2")
     show.add_argument("--code", action="store_true", help="print only copy-ready code")
     search = command("search", cmd_search, "ranked full-text search over every card")
-    search.add_argument("words", nargs="+", help="words that must all appear")
+    search.add_argument("words", nargs="+",
+                        help="a question or words, e.g. prevent overfitting, time series")
     command("roadmap", cmd_roadmap, "the study path, fundamentals to deployment")
     run = command("run", cmd_run, "run a card's demo and check its figure against the target",
                   parents=(as_json, seeded))
@@ -281,8 +282,16 @@ def lookup(name):
     card = index.find(name)
     if card is None:
         close = index.suggestions(name)
-        hint = f" Did you mean: {', '.join(close)}?" if close else " Try: cheatsheet list"
-        raise CheatsheetError(f"no card named {shown(name)!r}.{hint}")
+        if close:
+            raise CheatsheetError(f"no card named {shown(name)!r}. "
+                                  f"Did you mean: {', '.join(close)}?")
+        from .search import rank
+
+        about = [hit.card.topic for hit in rank(name, index.CARDS, read_snippet)[:3]]
+        if about:
+            raise CheatsheetError(f"no card named {shown(name)!r}; cards about it: "
+                                  f"{', '.join(about)}")
+        raise CheatsheetError(f"no card named {shown(name)!r}. Try: cheatsheet list")
     return card
 
 
@@ -338,12 +347,14 @@ def cmd_search(args):
     query = " ".join(args.words)
     hits = rank(query, index.CARDS, read_snippet)
     if args.json:
-        print_json([{"topic": card.topic, "title": card.title, "score": score, "matched": fields}
-                    for card, score, fields in hits])
+        print_json([{"topic": hit.card.topic, "title": hit.card.title, "score": hit.score,
+                     "matched": hit.fields, "words": hit.words,
+                     "line": {"field": hit.line[0], "text": hit.line[1]} if hit.line else None}
+                    for hit in hits])
     elif hits:
         print(render.search_results(hits, style_for(args)), end="")
     if not hits:
-        raise CheatsheetError(f"no card matches {shown(query)!r}. Try fewer words, or: "
+        raise CheatsheetError(f"no card answers {shown(query)!r}. Try other words, or: "
                               "cheatsheet list")
     return 0
 

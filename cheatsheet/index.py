@@ -26,6 +26,7 @@ Card = namedtuple(
         "aliases",  # `Aliases:`, other names people type
         "pitfalls",  # the `## Pitfalls` block: the Keras 3 pitfalls this card avoids
         "see_also",  # `See also:`, related topics
+        "use_when",  # `Use when:`, the problems a learner types that the card answers
     ],
 )
 
@@ -87,7 +88,8 @@ def load(directory=SNIPPETS_DIR, topics=roadmap.TOPICS):
     cards = [Card(topic=card["topic"], title=card["Title"], section=card["Section"],
                   summary=card["Description"], note=card["note"], module=card["module"],
                   functions=tuple(card["Functions"]), aliases=tuple(card["Aliases"]),
-                  pitfalls=tuple(card["pitfalls"]), see_also=tuple(card["See also"]))
+                  pitfalls=tuple(card["pitfalls"]), see_also=tuple(card["See also"]),
+                  use_when=tuple(card["Use when"]))
              for card in parsed]
     cards.sort(key=lambda card: (SECTION_NAMES.index(card.section), topics.index(card.topic)))
     by_name = {}
@@ -112,8 +114,14 @@ def __getattr__(name):
 
 
 def find(name):
-    """The card for a topic or alias (case-insensitive), or None."""
-    return _index()[1].get(name.strip().lower())
+    """The card for a topic or alias, or None. Case, `_`, spaces and `-` are folded, so
+    `Early Stopping`, `early_stopping` and `earlystopping` all name early-stopping."""
+    names = _index()[1]
+    key = "-".join(name.replace("_", " ").replace("-", " ").lower().split())
+    if key in names:
+        return names[key]
+    joined = {known.replace("-", ""): card for known, card in names.items()}
+    return joined.get(key.replace("-", "")) if key else None
 
 
 def suggestions(name, limit=3):

@@ -156,12 +156,27 @@ def roadmap(sections, style):
 
 
 def search_results(hits, style):
-    """Ranked hits: topic, title, where the words matched."""
-    width = max(len(card.topic) for card, _, _ in hits)
-    return "\n".join(
-        f"{style('topic', card.topic.ljust(width))}  {card.title}  "
-        f"{style('dim', '[' + ', '.join(fields) + ']')}"
-        for card, _, fields in hits) + "\n"
+    """Ranked hits: topic, title and the query words the card holds, then the card's line that
+    holds most of them, so a learner sees at once whether it is the answer."""
+    width = max(len(hit.card.topic) for hit in hits)
+    room = max(style.width, 40) - 4
+    lines = []
+    for hit in hits:
+        lines.append(f"{style('topic', hit.card.topic.ljust(width))}  {hit.card.title}  "
+                     f"{style('dim', '[' + ', '.join(hit.words) + ']')}")
+        if hit.line:
+            field, text = hit.line
+            text = " ".join(text.split())
+            words = [word.lower() for word in hit.words]
+            first = min((text.lower().find(word[:4]) for word in words
+                         if text.lower().find(word[:4]) >= 0), default=0)
+            if first > room // 2:  # the matched words, not the line's start, belong in view
+                text = "..." + text[text.rfind(" ", 0, first - 20) + 1:]
+            shown = f"{field}: {text}"
+            if len(shown) > room:
+                shown = shown[:room - 3].rstrip() + "..."
+            lines.append("    " + style("dim", shown))
+    return "\n".join(lines) + "\n"
 
 
 def run_report(result, figure):

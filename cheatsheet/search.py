@@ -1,56 +1,276 @@
-"""Ranked full-text search over the cards and their snippet files, without importing them."""
+"""Search that answers a learner's question: BM25F over a card's fields, words not substrings.
 
-# Where a word is found, and what a hit there is worth: a match in a name beats one in code.
-FIELD_WEIGHTS = (
-    ("topic", 8),
-    ("aliases", 6),
-    ("title", 5),
-    ("summary", 3),
-    ("note", 2),
-    ("pitfalls", 2),
-    ("code", 1),
-)
-MAX_COUNTED = 3  # a word repeated all over a long note should not drown a match in a title
+A query is folded to words the way the cards are: case, `-` and `_` folded ("multi-class" is
+"multi class" and "multiclass"), camelCase split (BatchNormalization is "batch normalization"),
+a light hand-written stemmer (overfitting/overfit, normalise/normalize, optimiser/optimizer) and
+question and stop words dropped ("how do I", "what is", "why does my"). A card need not hold
+every word: the cards that hold the most of the query's weight rank first, and when no card holds
+enough of it, search answers nothing rather than a weak hit. Pure Python, standard library only.
+"""
+
+import math
+import re
+from collections import Counter
+
+# Where a word is found, and what a hit there is worth (BM25F field weights): a card's names and
+# the problems it says it answers beat its note and pitfalls, which beat its code.
+FIELD_WEIGHTS = {
+    "topic": 6.0,
+    "aliases": 5.0,
+    "title": 5.0,
+    "use_when": 5.0,
+    "summary": 2.5,
+    "note": 1.0,
+    "pitfalls": 1.0,
+    "code": 0.3,
+}
+K1 = 1.2  # how fast repeats of a word stop counting
+B = 0.5  # how much a long field is discounted
+NAME_BONUS = 1.0  # a query word that is a card's whole topic or alias ("relu") counts once more
+MIN_COVERAGE = 0.5  # share of the query's word weight (idf) a card must hold to be an answer
+KEEP_WITHIN = 0.3  # hits scoring under this share of the best one are noise, not answers
+MAX_HITS = 8
+
+STOP_WORDS = frozenset("""
+a about an and any are as at avoid be been being between but by can could deal did difference do
+does doing example explain fix for from get gets getting go goes had handle has have how i if in
+into is it its keras me my no not of on or our prevent reduce shall should so solve some than that
+the their them then there these they this those to too use used using versus vs want was we what
+when where which while who why will with work works would you your
+""".split())
+
+_WORD = re.compile(r"\w+(?:[-']\w+)*")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_BRITISH = (("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("isers", "izers"),
+            ("iser", "izer"), ("ises", "izes"), ("ise", "ize"))
+_SUFFIXES = (("ification", "ify"), ("ifier", "ify"), ("ifies", "ify"), ("ified", "ify"),
+             ("ization", "ize"), ("izers", "ize"), ("izer", "ize"), ("ies", "y"))
+_IRREGULAR = {"comparison": "compare", "comparisons": "compare"}
+_stems = {}
+_token_words = {}  # a token's words, worked out once: code repeats its names
+
+
+def stem(word):
+    """A light stemmer for English words in a lower-case token: enough to fold plurals, -ing,
+    -ed, -ization and British -ise onto one form. Both the cards and the query go through it."""
+    if word in _stems:
+        return _stems[word]
+    base = _IRREGULAR.get(word, word)
+    if len(base) > 4 and not base.isdigit():
+        for british, american in _BRITISH:
+            if base.endswith(british) and len(base) > len(british) + 2:
+                base = base[:-len(british)] + american
+                break
+        for suffix, replacement in _SUFFIXES:
+            if base.endswith(suffix) and len(base) > len(suffix) + 2:
+                base = base[:-len(suffix)] + replacement
+                break
+        for suffix in ("ing", "ed"):
+            if base.endswith(suffix) and len(base) - len(suffix) >= 3 \
+                    and any(vowel in base[:-len(suffix)] for vowel in "aeiouy"):
+                base = base[:-len(suffix)]
+                if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                    base = base[:-1]  # overfitting -> overfitt -> overfit
+                break
+        else:
+            if base.endswith(("sses", "xes", "ches", "shes", "zes")):
+                base = base[:-2]
+            elif base.endswith("s") and not base.endswith(("ss", "us", "is")):
+                base = base[:-1]
+            if len(base) > 6 and base.endswith("tor"):
+                base = base[:-2]  # extractor, generator: extract, generat(e)
+    if len(base) > 3 and base.endswith("e"):
+        base = base[:-1]  # normalize and normalized meet at normaliz
+    _stems[word] = base
+    return base
+
+
+def words(text):
+    """The stemmed search words of a text, in order, stop words kept (the caller drops them).
+
+    `multi-class` gives multi, class and multiclass; `BatchNormalization` batch, normalization
+    and batchnormalization; `count_params` count, params and countparams.
+    """
+    found = []
+    for token in _WORD.findall(text):
+        found.extend(token_words(token))
+    return found
+
+
+def token_words(token):
+    """The words of one token, worked out once: code repeats its names."""
+    known = _token_words.get(token)
+    if known is None:
+        parts = [part for piece in re.split(r"[-_']", token) for part in _CAMEL.findall(piece)]
+        lowered = [part.lower() for part in parts]
+        known = [stem(part) for part in lowered if len(part) > 1]
+        if len(lowered) > 1:
+            known.append(stem("".join(lowered)))
+        _token_words[token] = known
+    return known
+
+
+def word_counts(text):
+    """({word: count}, number of words) of a text: words() counted, each distinct token once."""
+    tally, length = {}, 0
+    for token, count in Counter(_WORD.findall(text)).items():
+        for word in token_words(token):
+            tally[word] = tally.get(word, 0) + count
+            length += count
+    return tally, length
+
+
+def query_words(query):
+    """The words of a query that carry meaning, without question and stop words: [(as typed,
+    stemmed whole, [stemmed parts])], each once, and the joins of two neighbours ("multi class"
+    also looks for "multiclass"). `k-means` is held only by a card with "kmeans" or with every
+    part, and a one-letter part is never held, so `k-means` is not "means"."""
+    groups = []
+    for token in _WORD.findall(query):
+        pieces = [part.lower() for piece in re.split(r"[-_']", token)
+                  for part in _CAMEL.findall(piece)]
+        pieces = [piece for piece in pieces if piece not in STOP_WORDS]
+        if not pieces or (len(pieces) == 1 and len(pieces[0]) < 2):
+            continue
+        whole = stem("".join(pieces))
+        if all(whole != known for _, known, _ in groups):
+            groups.append((token.lower(), whole,
+                           [stem(piece) if len(piece) > 1 else None for piece in pieces]))
+    joins = [stem(first[1] + second[1]) for first, second in zip(groups, groups[1:], strict=False)
+             if len(first[2]) == len(second[2]) == 1]
+    return groups, [join for join in joins if all(join != whole for _, whole, _ in groups)]
 
 
 def card_fields(card, code):
-    """The searchable text of one card, lower-cased, by field."""
+    """The searchable text of one card, by field. `code` is the snippet file; its docstring is
+    the card's other fields, so only what follows it counts as code."""
+    end = code.find('"""', code.find('"""') + 3)
     return {
         "topic": card.topic,
         "aliases": " ".join(card.aliases),
         "title": card.title,
+        "use_when": ", ".join(getattr(card, "use_when", ())),
         "summary": card.summary,
         "note": card.note,
-        "pitfalls": " ".join(card.pitfalls),
-        "code": code,
+        "pitfalls": "\n".join(card.pitfalls),
+        "code": code[end + 3:] if end >= 0 else code,
     }
 
 
-def rank(query, cards, code_of):
-    """[(card, score, matched fields)] for cards matching every word of `query`, best first.
+class Corpus:
+    """Every card's fields as word counts, with the statistics BM25F needs."""
 
-    `code_of(card)` returns the snippet text. Matching is case-insensitive substring matching,
-    so `conv` finds Conv2D and `normal` finds BatchNormalization.
+    def __init__(self, cards, code_of):
+        self.cards = list(cards)
+        self.texts = [card_fields(card, code_of(card)) for card in self.cards]
+        self.counts = []
+        lengths = {name: 0 for name in FIELD_WEIGHTS}
+        for fields in self.texts:
+            counted = {}
+            for name, text in fields.items():
+                counted[name] = word_counts(text)
+                lengths[name] += counted[name][1]
+            self.counts.append(counted)
+        self.average = {name: max(total / max(len(self.cards), 1), 1.0)
+                        for name, total in lengths.items()}
+        self.names = [{words(name)[-1] for name in (card.topic, *card.aliases)}
+                      for card in self.cards]
+        self.frequency = {}
+        for counted in self.counts:
+            for word in {word for tally, _ in counted.values() for word in tally}:
+                self.frequency[word] = self.frequency.get(word, 0) + 1
+
+    def idf(self, word):
+        """BM25's idf: near 0 for a word on every card; a word on no card weighs the most."""
+        count, total = self.frequency.get(word, 0), len(self.cards)
+        return math.log(1 + (total - count + 0.5) / (count + 0.5))
+
+    def weighted_count(self, position, word):
+        """BM25F's pseudo-frequency: the word's count in each field, weighted, length-damped."""
+        total = 0.0
+        for name, (tally, length) in self.counts[position].items():
+            count = tally.get(word)
+            if count:
+                damping = (1 - B) + B * length / self.average[name]
+                total += FIELD_WEIGHTS[name] * count / damping
+        return total
+
+
+class Hit:
+    """One answer: the card, its score, the query words it holds, the fields they are in, and
+    the line of the card that holds most of them (the "why this hit")."""
+
+    def __init__(self, card, score, words, fields, line):
+        self.card, self.score, self.words, self.fields, self.line = \
+            card, score, words, fields, line
+
+    def __iter__(self):  # (card, score, fields), as rank() returned before hits had reasons
+        return iter((self.card, self.score, self.fields))
+
+
+def rank(query, cards, code_of):
+    """[Hit] for the cards that answer `query`, best first; [] when none answers it.
+
+    `code_of(card)` returns the snippet file's text. A card answers when it holds at least
+    MIN_COVERAGE of the query's weight (each word weighs its idf); its BM25F score is then scaled
+    by that share, so the cards that hold the most words rank first. Hits far below the best
+    are dropped as noise.
     """
-    words = query.lower().split()
-    if not words:
+    groups, joins = query_words(query)
+    if not groups:
         return []
+    corpus = Corpus(cards, code_of)
+    terms = []
+    for _, whole, parts in groups:
+        terms.extend(term for term in (whole, *parts, *joins) if term and term not in terms)
+    weights = {whole: corpus.idf(whole) for _, whole, _ in groups}
+    total_weight = sum(weights.values())
+    scored = []
+    for position in range(len(corpus.cards)):
+        score, present = 0.0, set()
+        for term in terms:
+            frequency = corpus.weighted_count(position, term)
+            if frequency:
+                present.add(term)
+                score += corpus.idf(term) * frequency / (K1 + frequency)
+                if term in corpus.names[position]:
+                    score += NAME_BONUS * corpus.idf(term)
+        held = [group for group in groups
+                if group[1] in present or all(part in present for part in group[2])]
+        coverage = sum(weights[whole] for _, whole, _ in held) / total_weight
+        if held and coverage >= MIN_COVERAGE:
+            scored.append((score * coverage, position, held, present))
+    if not scored:
+        return []
+    scored.sort(key=lambda item: (-item[0], item[1]))  # ties keep roadmap order
+    best = scored[0][0]
     hits = []
-    for order, card in enumerate(cards):
-        fields = {name: text.lower() for name, text in card_fields(card, code_of(card)).items()}
-        score, matched = 0, []
-        for word in words:
-            word_score = 0
-            for name, weight in FIELD_WEIGHTS:
-                count = fields[name].count(word)
-                if count:
-                    word_score += weight * min(count, MAX_COUNTED)
-                    if name not in matched:
-                        matched.append(name)
-            if not word_score:
-                break  # every word must match somewhere
-            score += word_score
+    for score, position, held, present in scored[:MAX_HITS]:
+        if score < KEEP_WITHIN * best:
+            break
+        counted = corpus.counts[position]
+        fields = [name for name in FIELD_WEIGHTS if any(term in counted[name][0]
+                                                        for term in present)]
+        line_weights = {term: corpus.idf(term) for term in present}
+        hits.append(Hit(corpus.cards[position], round(score, 3),
+                        [typed for typed, _, _ in held], fields,
+                        best_line(corpus.texts[position], line_weights)))
+    return hits
+
+
+def best_line(fields, weights):
+    """(field, text) of the note sentence, pitfall or code line holding the most query weight,
+    or else the card's `Use when` line, or None. Ties go to the note, then the pitfalls."""
+    best, best_weight = None, 0.0
+    for name in ("note", "pitfalls", "code", "use_when"):
+        if name == "note":
+            lines = re.split(r"(?<=[.!?])\s+(?=[A-Z`'(])", fields[name])
+        elif name == "use_when":
+            lines = [fields[name]] if fields[name] else []
         else:
-            hits.append((card, score, matched, order))
-    hits.sort(key=lambda hit: (-hit[1], hit[3]))  # ties keep roadmap order
-    return [(card, score, matched) for card, score, matched, _ in hits]
+            lines = fields[name].splitlines()
+        for line in lines:
+            weight = sum(weights[word] for word in set(words(line)) & weights.keys())
+            if weight > best_weight + 1e-9 and (best is None or name != "use_when"):
+                best, best_weight = (name.replace("_", " "), line.strip()), weight
+    return best

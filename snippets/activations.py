@@ -3,6 +3,8 @@ Title: Activation functions
 Description: Sigmoid, ReLU and softmax in NumPy, numerically stable and equal to Keras.
 Section: Fundamentals
 Aliases: activation, sigmoid, relu, softmax, nonlinearity
+Use when: choosing an activation function, non-linearity, class probabilities, probabilities that
+    sum to one, numerically stable softmax, softmax gives nan, sigmoid overflow
 See also: basics, losses, diagnostics, transformer
 Functions: sigmoid, relu, softmax
 

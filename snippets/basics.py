@@ -3,6 +3,8 @@ Title: Neural-network basics
 Description: A Dense layer, a forward pass, a loss and one Adam step that lowers it.
 Section: Fundamentals
 Aliases: nn, neural-network, dense, fundamentals
+Use when: what is a neural network, what is a tensor, dense layer, forward pass, one training step,
+    weights and bias, gradient descent
 See also: activations, sequential, optimizers, losses, cnn
 Functions: build_dense_model, forward_pass, train_step
 

@@ -3,6 +3,8 @@ Title: Batch normalization
 Description: Normalize features with batch statistics in training, moving averages at inference.
 Section: Regularization
 Aliases: batchnorm, batch-normalization, bn, batchnormalization
+Use when: normalize activations between layers, unscaled inputs, fine-tuning with frozen layers,
+    pytorch momentum
 See also: dropout, early-stopping, basics
 Functions: build_batch_norm_model, batch_norm_forward, moving_statistics
 

@@ -3,6 +3,8 @@ Title: Convolutional neural network (CNN)
 Description: Two Conv2D + MaxPooling2D blocks and a Dense head that classify 8x8 digit images.
 Section: Architectures
 Aliases: conv, convnet, conv2d, convolution, convolutional
+Use when: image classification, classify images, convolution, pooling, padding, small images,
+    digits without a download
 See also: basics, activations
 Functions: build_cnn, load_digit_images
 

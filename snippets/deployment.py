@@ -4,6 +4,8 @@ Description: Save and reload .keras, export a SavedModel, run it as LiteRT and c
     outputs.
 Section: Diagnostics and deployment
 Aliases: save, export, savedmodel, tflite, litert, load-model
+Use when: save a model, load a model, checkpoint, resume training, export for serving, mobile,
+    phone, quantization
 See also: diagnostics, distributed
 Functions: save_and_reload, export_saved_model, load_saved_model, convert_to_tflite, run_tflite
 

@@ -3,6 +3,8 @@ Title: Training diagnostics
 Description: Learning-curve verdicts, one-batch overfit, gradient norms, dead ReLUs, NaN guards.
 Section: Diagnostics and deployment
 Aliases: debugging, learning-curves, vanishing-gradients, dead-relu, clipnorm
+Use when: overfitting, underfitting, loss not decreasing, model does not learn, nan loss, exploding
+    gradients, vanishing gradients, dying relu, gradient clipping, learning curves
 See also: activations, basics, deployment
 Functions: learning_curve_verdict, overfit_one_batch, gradient_norms, flag_gradients,
     dead_relu_fraction, check_finite, guarded_compile

@@ -4,6 +4,8 @@ Description: Train one model on several devices with MirroredStrategy; its loss 
     device.
 Section: Diagnostics and deployment
 Aliases: multi-gpu, mirrored-strategy, data-parallel, multi-worker
+Use when: multi gpu, several devices, batch size across replicas, global batch size, scale out
+    training
 See also: deployment, diagnostics
 Functions: use_logical_cpus, build_regressor, train_under
 

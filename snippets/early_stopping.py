@@ -3,6 +3,8 @@ Title: Early stopping
 Description: Stop when validation loss stalls and roll back to the best epoch's weights.
 Section: Regularization
 Aliases: earlystopping, early-stop, patience, restore-best-weights
+Use when: overfitting, when to stop training, how many epochs, validation loss stops improving,
+    restore best weights
 See also: weight-regularization, dropout, batch-norm
 Functions: build_overfitting_model, train_with_early_stopping
 

@@ -3,6 +3,8 @@ Title: Functional API
 Description: The same 64-64-10 classifier as a graph of layer calls, plus a feature extractor.
 Section: Frameworks
 Aliases: functional-api, keras-model, feature-extractor
+Use when: several inputs or outputs, skip connections, shared layers, feature extractor, output of
+    an inner layer, clone a model
 See also: sequential, pytorch
 Functions: build_functional_model, feature_extractor
 

@@ -3,6 +3,8 @@ Title: Generative adversarial network (GAN)
 Description: A generator and a discriminator trained in turns until fakes look like the data.
 Section: Architectures
 Aliases: generative-adversarial-network, generator, discriminator, adversarial
+Use when: generate images, generate data from noise, generator and discriminator, freeze layers,
+    trainable flag
 See also: cnn, basics
 Functions: build_generator, build_discriminator, build_gan, train_step
 

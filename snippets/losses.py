@@ -3,6 +3,8 @@ Title: Loss functions
 Description: Eight Keras losses, each beside its NumPy formula and a line on when to use it.
 Section: Quick reference
 Aliases: loss, mse, mae, huber, cross-entropy, hinge, kl-divergence
+Use when: which loss, regression loss, classification loss, binary classification, multi-class
+    classification, one-hot or integer labels, outliers
 See also: metrics, basics, activations
 Functions: mean_squared_error, mean_absolute_error, huber, binary_crossentropy,
     categorical_crossentropy, sparse_categorical_crossentropy, hinge, kl_divergence,

@@ -2,7 +2,9 @@
 Title: Learning-rate schedule
 Description: ExponentialDecay as SGD's rate: lr = 1e-2 * 0.9 ** (step / 10000), read every step.
 Section: Optimization
-Aliases: learning-rate-schedule, exponential-decay, lr-decay, schedule
+Aliases: lr, learning-rate-schedule, exponential-decay, lr-decay, schedule
+Use when: learning rate decay, reduce the learning rate over time, decay argument,
+    reducelronplateau error
 See also: optimizers
 Functions: make_schedule, make_sgd, schedule_curve
 

@@ -3,6 +3,8 @@ Title: Long short-term memory (LSTM)
 Description: Stacked LSTM layers whose gated memory predicts the next value of a sequence.
 Section: Architectures
 Aliases: long-short-term-memory, gated-recurrent
+Use when: time series, forecasting, long sequences, predict the next value, vanishing gradients
+    through time, gated memory
 See also: rnn, transformer
 Functions: build_lstm, noisy_sine_windows, mixed_length_batches
 

@@ -4,6 +4,8 @@ Description: Metric objects that fit each head (sigmoid, softmax, regression), a
     metric.
 Section: Quick reference
 Aliases: metric, accuracy, precision, recall, f1, auc, r2
+Use when: judging a classifier on imbalanced classes, class imbalance, precision and recall, f1
+    score, accuracy, regression metrics, custom metric
 See also: losses, basics
 Functions: binary_head_metrics, softmax_head_metrics, mean_relative_error,
     regression_head_metrics

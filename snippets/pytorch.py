@@ -4,6 +4,8 @@ Description: The original sheet's PyTorch CNN and the same network in Keras, wei
     to NHWC.
 Section: Frameworks
 Aliases: torch, torch-net, nchw, channels-last
+Use when: port a pytorch model to keras, convert pytorch weights, channels first, channels last,
+    nllloss
 See also: functional, sequential
 Functions: build_torch_net, build_keras_twin, copy_torch_weights
 

@@ -3,6 +3,7 @@ Title: Recurrent neural network (RNN)
 Description: Stacked SimpleRNN layers read a sequence step by step and predict its next value.
 Section: Architectures
 Aliases: simplernn, simple-rnn, recurrent
+Use when: time series, sequences, forecasting, predict the next value, sequences of any length
 See also: lstm, transformer
 Functions: build_rnn, noisy_sine_windows, mixed_length_batches
 

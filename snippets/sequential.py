@@ -3,6 +3,8 @@ Title: Sequential API
 Description: A 32-input, 64-64-10 classifier as a keras.Sequential stack opened by keras.Input.
 Section: Frameworks
 Aliases: sequential-api, keras-sequential, model-add
+Use when: stack of layers, model has no input shape, input_shape warning, count_params fails,
+    unbuilt model, count parameters
 See also: functional, basics
 Functions: build_sequential_model
 

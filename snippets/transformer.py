@@ -3,6 +3,8 @@ Title: Transformer block
 Description: Self-attention and a feed-forward network, each with a residual and LayerNorm.
 Section: Architectures
 Aliases: attention, self-attention, multi-head-attention, transformer-block
+Use when: attention, text classification, tokens, positional embedding, custom layer, save and
+    reload a custom layer, residual connections
 See also: rnn, lstm
 Functions: TransformerBlock, TokenAndPositionEmbedding, build_classifier
 

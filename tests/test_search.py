@@ -1,0 +1,143 @@
+"""Search as a learner uses it: questions in their words, measured on a question set kept in the
+repository (tests/search_questions.tsv, written before the ranker was tuned)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cheatsheet import index
+from cheatsheet.cardfile import parse
+from cheatsheet.search import query_words, rank, stem, words
+from cheatsheet.source import read_snippet
+
+QUESTIONS = Path(__file__).with_name("search_questions.tsv")
+TOP_1, TOP_3 = 0.80, 0.95
+
+
+def questions():
+    """[(question, [acceptable topics])]; `none` lines give an empty list."""
+    rows = []
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            question, answers = line.split("\t")
+            rows.append((question, [] if answers == "none" else answers.split()))
+    return rows
+
+
+def topics(query):
+    return [hit.card.topic for hit in rank(query, index.CARDS, read_snippet)]
+
+
+def relevance():
+    """(top-1 rate, top-3 rate, [miss lines]) over the answerable questions."""
+    answerable = [(question, good) for question, good in questions() if good]
+    top_1 = top_3 = 0
+    misses = []
+    for question, good in answerable:
+        found = topics(question)
+        top_1 += bool(found) and found[0] in good
+        top_3 += any(topic in good for topic in found[:3])
+        if not found or found[0] not in good:
+            misses.append(f"{question!r}: got {found[:3]}, want one of {good}")
+    return top_1 / len(answerable), top_3 / len(answerable), misses
+
+
+def test_question_set_is_large_and_names_real_cards():
+    rows = questions()
+    assert len([row for row in rows if row[1]]) >= 80
+    assert len([row for row in rows if not row[1]]) >= 5
+    known = {card.topic for card in index.CARDS}
+    assert all(set(good) <= known for _, good in rows)
+
+
+def test_relevance_on_the_question_set():
+    top_1, top_3, misses = relevance()
+    print(f"\nsearch relevance: top-1 {top_1:.1%}, top-3 {top_3:.1%}; misses:\n  "
+          + "\n  ".join(misses))
+    assert top_3 >= TOP_3 and top_1 >= TOP_1, "\n".join(misses)
+
+
+@pytest.mark.parametrize("question", [q for q, good in questions() if not good])
+def test_a_question_no_card_answers_gets_no_hit(cli, question):
+    assert topics(question) == []
+    result = cli("search", *question.split())
+    assert result.status == 1 and result.out == ""
+    assert result.err.startswith(f"Error: no card answers {question!r}")
+
+
+@pytest.mark.parametrize("forms", [("overfit", "overfitting", "overfitted", "overfits"),
+                                   ("normalise", "normalize", "normalized", "normalization"),
+                                   ("optimiser", "optimizer", "optimizers"),
+                                   ("class", "classes"), ("stop", "stopping", "stops")])
+def test_stemming_folds_the_forms_of_a_word(forms):
+    assert len({stem(form) for form in forms}) == 1, [stem(form) for form in forms]
+
+
+def test_different_words_stay_apart():
+    assert len({stem(word) for word in ("tensor", "tensorflow", "loss", "lose", "drop")}) == 5
+
+
+def test_hyphens_underscores_and_case_are_folded():
+    assert "multiclass" in words("Multi-class") and "multiclass" in words("multi_class")
+    assert set(words("batch normalization")) < set(words("BatchNormalization"))
+    found = {query: topics(query) for query in ("multi-class labels", "multi class labels",
+                                                "Multiclass LABELS")}
+    assert {hits[0] for hits in found.values()} == {"losses"}
+
+
+def test_question_and_stop_words_are_ignored():
+    assert query_words("how do I prevent overfitting")[0] == query_words("overfitting")[0]
+    assert topics("why does my model overfit") == topics("model overfit")
+
+
+def test_words_match_whole_words_not_substrings():
+    # "tensor" is inside "TensorFlow" on most cards; only cards with the word itself count.
+    for hit in rank("tensor", index.CARDS, read_snippet):
+        assert "tensor" in words(read_snippet(hit.card)), hit.card.topic
+    assert topics("what is a tensor")[0] == "basics"
+
+
+def test_a_card_need_not_hold_every_word():
+    hits = rank("dropout inference patience", index.CARDS, read_snippet)
+    assert hits[0].card.topic == "dropout" and hits[0].words == ["dropout", "inference"]
+
+
+def test_cards_name_the_problems_they_answer():
+    assert topics("overfitting")[:4] and {"dropout", "weight-regularization"} <= set(
+        topics("overfitting")[:3] + topics("overfitting")[3:4])
+    assert "lstm" in topics("time series")[:2]
+    for path in index.card_files():
+        card = parse(path)
+        assert card["Use when"], f"{path}: a card names the problems it answers"
+
+
+def test_each_hit_says_why(cli):
+    hits = json.loads(cli("search", "prevent", "overfitting", "--json").out)
+    for hit in hits:
+        assert hit["words"] == ["overfitting"]
+        assert hit["line"]["field"] in ("note", "pitfalls", "code", "use when")
+        text = read_snippet(index.find(hit["topic"]))
+        assert " ".join(hit["line"]["text"].split()) in " ".join(text.split())
+    plain = cli("search", "loss", "not", "decreasing").out.splitlines()
+    assert plain[0].startswith("diagnostics") and "[loss, decreasing]" in plain[0]
+    assert plain[1].startswith("    note: ")
+
+
+@pytest.mark.parametrize("typed", ["early_stopping", "Early Stopping", "EARLY-STOPPING",
+                                   "earlystopping"])
+def test_show_resolves_what_people_type(cli, typed):
+    assert cli("show", typed).out == cli("show", "early-stopping").out
+
+
+def test_show_resolves_batch_norm_and_lr(cli):
+    assert cli("show", "batch_norm").out.startswith("Batch normalization  (batch-norm)")
+    assert cli("show", "lr").out.startswith("Learning-rate schedule  (lr-schedule)")
+
+
+def test_show_of_a_problem_names_the_cards_about_it(cli):
+    result = cli("show", "overfitting")
+    assert result.status == 1 and result.out == ""
+    about = result.err.removeprefix("Error: no card named 'overfitting'; cards about it: ")
+    assert about != result.err
+    assert {"dropout", "weight-regularization"} <= set(about.strip().split(", "))
