@@ -15,7 +15,9 @@ it has not improved for `patience` epochs; with restore_best_weights=True the mo
 the weights of its best epoch, not the last, overfitted ones. It needs validation data: val_loss
 is what shows the moment the model starts memorizing its training set, when training loss keeps
 falling but validation loss turns up. The number of epochs is then decided by the data instead
-of guessed.
+of guessed. The demo must stop before its 100-epoch limit and end with weights whose val_loss,
+evaluated again, equals the best epoch's (within 1e-4): a callback that never stops, or one that
+keeps the last weights, misses.
 
 ## Pitfalls
 

@@ -14,19 +14,22 @@ The generator turns random noise into samples; the discriminator scores samples 
 fake (0). They train in turns: the discriminator on a batch of real samples and the generator's
 fakes, then the generator, through a stacked model whose discriminator is frozen, towards fakes
 the discriminator calls real. When neither can improve, the fakes follow the data's
-distribution. The seed's generator maps 100-d noise to a 28x28x1 image in [-1, 1] (tanh). The
-demo's 1-D GAN must move its sample mean to within 0.5 of 4 (data N(4, 0.5)) in 150 rounds; with
-a path it also trains the generator on 8x8 digits and saves a PNG grid.
+distribution. The original tf.keras 2 sheet's generator maps 100-d noise to a 28x28x1 image in
+[-1, 1] (tanh). The demo's 1-D GAN must bring its samples within 0.2 of the data N(4, 0.5) in
+150 rounds, by the 1-D Wasserstein distance (the mean gap between sorted samples: a generator
+collapsed onto 4 scores 0.40, so matching the mean is not enough). The discriminator's fakes are
+drawn in training mode, so BatchNormalization uses batch statistics in both turns; with a path
+it also trains the generator on 8x8 digits and saves a PNG grid.
 
 ## Pitfalls
 
 - `LeakyReLU(alpha=0.2)` is deprecated in Keras 3: write `negative_slope=0.2` (the default slope
   is 0.3, not 0.2).
 - `Dense(256, input_dim=100)` warns in Keras 3; start with `keras.Input(shape=(100,))`.
-- The seed builds a generator but never trains it. In Keras 3 each model reads the `trainable`
-  flags when it first trains: set the discriminator trainable before its own step and frozen
-  before the stacked model's. Frozen at its own first step it learns nothing; trainable at the
-  stacked model's, the generator's turn trains it too.
+- The original builds a generator but never trains it. In Keras 3 each model reads the
+  `trainable` flags when it first trains: set the discriminator trainable before its own step
+  and frozen before the stacked model's. Frozen at its own first step it learns nothing;
+  trainable at the stacked model's, the generator's turn trains it too.
 - A tanh output lies in [-1, 1]: scale real images to the same range, and use a linear output
   for data outside it (the 1-D demo's target is near 4).
 """
@@ -154,7 +157,7 @@ def save_sample_grid(generator, path, rows=4, columns=4, seed=0):
 def demo(seed=0, steps=150, verbose=0, grid_path=None, grid_steps=300):
     """A 1-D GAN learns N(4, 0.5); its samples should end within 0.2 of it (1-D Wasserstein).
 
-    With `grid_path`, also train the seed's generator on 8x8 digits and save a PNG grid.
+    With `grid_path`, also train the original sheet's generator on 8x8 digits and save a PNG grid.
     """
     keras.utils.set_random_seed(seed)
     started = time.perf_counter()

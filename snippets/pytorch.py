@@ -46,7 +46,7 @@ from sklearn.model_selection import train_test_split
 
 
 def build_torch_net():
-    """The seed's PyTorch Net. torch is imported here, so this file loads without it."""
+    """The original sheet's PyTorch Net. torch is imported here, so this file loads without it."""
     import torch
     import torch.nn.functional as F  # the short name every PyTorch example uses
     from torch import nn
