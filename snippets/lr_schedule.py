@@ -66,7 +66,8 @@ def demo(seed=0, epochs=10, batch_size=32, verbose=0):
     x_train, x_test, y_train, y_test = load_data(seed)
     steps_per_epoch = -(-len(x_train) // batch_size)  # ceil: the last batch is a step too
     started = time.perf_counter()
-    # The original sheet's 10,000-step decay would not move in a demo this short: decay once per epoch.
+    # The original sheet's 10,000-step decay would not move in a demo this short: decay once
+    # per epoch.
     schedule = make_schedule(initial_learning_rate=0.5, decay_steps=steps_per_epoch,
                              decay_rate=0.8)
     inputs = keras.Input(shape=(x_train.shape[1],))  # (batch, 64)

@@ -38,7 +38,8 @@ from sklearn.model_selection import train_test_split
 
 
 def make_optimizers():
-    """The original sheet's four optimizers, new instances on every call (one instance serves one model)."""
+    """The original sheet's four optimizers, new instances on every call (one instance serves
+    one model)."""
     return {
         # velocity = 0.9 * velocity - lr * gradient; weight += velocity
         "sgd_momentum": keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),

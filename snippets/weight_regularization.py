@@ -85,7 +85,8 @@ def make_data(seed=0, train_size=40, test_size=400, input_dim=30, noise=0.5):
 
 
 def demo(seed=0, epochs=20, verbose=0):
-    """Train the original sheet's model (L2 then L1L2) and a plain twin; penalised kernels end < 0.6x."""
+    """Train the original sheet's model (L2 then L1L2) and a plain twin; penalised kernels end
+    below 0.6x the plain ones."""
     x_train, y_train, x_test, y_test = make_data(seed)
     results, histories, train_seconds = {}, {}, 0.0
     started = time.perf_counter()
