@@ -110,16 +110,6 @@ def token_words(token):
     return known
 
 
-def word_counts(text):
-    """({word: count}, number of words) of a text: words() counted, each distinct token once."""
-    tally, length = {}, 0
-    for token, count in Counter(_WORD.findall(text)).items():
-        for word in token_words(token):
-            tally[word] = tally.get(word, 0) + count
-            length += count
-    return tally, length
-
-
 def query_words(query):
     """The words of a query that carry meaning, without question and stop words: [(as typed,
     stemmed whole, [stemmed parts])], each once, and the joins of two neighbours ("multi class"
@@ -158,42 +148,76 @@ def card_fields(card, code):
 
 
 class Corpus:
-    """Every card's fields as word counts, with the statistics BM25F needs."""
+    """Every card's fields, with the statistics BM25F needs, worked out for the query's words.
+
+    Splitting and stemming every distinct token of every card took ~20 ms a lookup, most of it
+    on words no query asks for. So each field is counted as typed, in C, and a query word is
+    looked for only among the tokens that could hold it (those containing its first three letters,
+    folded), split and stemmed as everywhere. A field's length is its number of tokens.
+    """
 
     def __init__(self, cards, code_of):
         self.cards = list(cards)
         self.texts = [card_fields(card, code_of(card)) for card in self.cards]
-        self.counts = []
-        lengths = {name: 0 for name in FIELD_WEIGHTS}
-        for fields in self.texts:
-            counted = {}
-            for name, text in fields.items():
-                counted[name] = word_counts(text)
-                lengths[name] += counted[name][1]
-            self.counts.append(counted)
+        self.fields = []  # per card: {field: ({folded token: [(token, count)]}, folded, length)}
+        lengths = dict.fromkeys(FIELD_WEIGHTS, 0)
+        for texts in self.texts:
+            indexed = {}
+            for name in FIELD_WEIGHTS:
+                tokens = _WORD.findall(texts[name])
+                tallied = Counter(tokens)
+                folded_text = _fold("\n".join(tallied))  # folded in one pass, in C
+                by_folded = {}
+                for folded, (token, count) in zip(folded_text.split("\n"), tallied.items(),
+                                                  strict=False):  # "" splits to [""]: no token
+                    by_folded.setdefault(folded, []).append((token, count))
+                indexed[name] = (by_folded, folded_text, len(tokens))
+                lengths[name] += len(tokens)
+            self.fields.append(indexed)
         self.average = {name: max(total / max(len(self.cards), 1), 1.0)
                         for name, total in lengths.items()}
         self.names = [{words(name)[-1] for name in (card.topic, *card.aliases)}
                       for card in self.cards]
-        self.frequency = {}
-        for counted in self.counts:
-            for word in {word for tally, _ in counted.values() for word in tally}:
-                self.frequency[word] = self.frequency.get(word, 0) + 1
+        self._frequency = {}
+        self._counts = {}
+
+    def field_count(self, position, name, word):
+        """How often the stemmed `word` occurs in one field of a card."""
+        key = (position, name, word)
+        if key not in self._counts:
+            by_folded, folded_text, _ = self.fields[position][name]
+            probe, total = word[:3], 0  # the stemmer never changes a word's first three letters
+            if probe in folded_text:
+                for folded, tokens in by_folded.items():
+                    if probe in folded:
+                        total += sum(count * token_words(token).count(word)
+                                     for token, count in tokens)
+            self._counts[key] = total
+        return self._counts[key]
 
     def idf(self, word):
         """BM25's idf: near 0 for a word on every card; a word on no card weighs the most."""
-        count, total = self.frequency.get(word, 0), len(self.cards)
+        if word not in self._frequency:
+            self._frequency[word] = sum(
+                any(self.field_count(position, name, word) for name in FIELD_WEIGHTS)
+                for position in range(len(self.cards)))
+        count, total = self._frequency[word], len(self.cards)
         return math.log(1 + (total - count + 0.5) / (count + 0.5))
 
     def weighted_count(self, position, word):
         """BM25F's pseudo-frequency: the word's count in each field, weighted, length-damped."""
         total = 0.0
-        for name, (tally, length) in self.counts[position].items():
-            count = tally.get(word)
+        for name, weight in FIELD_WEIGHTS.items():
+            count = self.field_count(position, name, word)
             if count:
-                damping = (1 - B) + B * length / self.average[name]
-                total += FIELD_WEIGHTS[name] * count / damping
+                length = self.fields[position][name][2]
+                total += weight * count / ((1 - B) + B * length / self.average[name])
         return total
+
+
+def _fold(text):
+    """Text as the stemmed words of its tokens could appear in it: lower case, no separators."""
+    return text.lower().replace("_", "").replace("-", "").replace("'", "")
 
 
 class Hit:
@@ -248,9 +272,8 @@ def rank(query, cards, code_of):
     for score, position, held, present in scored[:MAX_HITS]:
         if score < KEEP_WITHIN * best:
             break
-        counted = corpus.counts[position]
-        fields = [name for name in FIELD_WEIGHTS if any(term in counted[name][0]
-                                                        for term in present)]
+        fields = [name for name in FIELD_WEIGHTS
+                  if any(corpus.field_count(position, name, term) for term in present)]
         line_weights = {term: corpus.idf(term) for term in present}
         hits.append(Hit(corpus.cards[position], round(score, 3),
                         [typed for typed, _, _ in held], fields,
@@ -270,6 +293,9 @@ def best_line(fields, weights):
         else:
             lines = fields[name].splitlines()
         for line in lines:
+            folded = _fold(line)
+            if not any(word[:3] in folded for word in weights):
+                continue  # cannot hold a query word: no need to split it into words
             weight = sum(weights[word] for word in set(words(line)) & weights.keys())
             if weight > best_weight + 1e-9 and (best is None or name != "use_when"):
                 best, best_weight = (name.replace("_", " "), line.strip()), weight

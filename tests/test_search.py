@@ -2,13 +2,16 @@
 repository (tests/search_questions.tsv, written before the ranker was tuned)."""
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cheatsheet import index
 from cheatsheet.cardfile import parse
-from cheatsheet.search import query_words, rank, stem, words
+from cheatsheet.search import Corpus, query_words, rank, stem, words
 from cheatsheet.source import read_snippet
 
 QUESTIONS = Path(__file__).with_name("search_questions.tsv")
@@ -141,3 +144,18 @@ def test_show_of_a_problem_names_the_cards_about_it(cli):
     about = result.err.removeprefix("Error: no card named 'overfitting'; cards about it: ")
     assert about != result.err
     assert {"dropout", "weight-regularization"} <= set(about.strip().split(", "))
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14))
+def test_the_stemmer_keeps_a_words_first_three_letters(word):
+    # The corpus looks for a query word only in tokens that hold its first three letters.
+    assert stem(word)[:3] == word[:3] or stem(word) == word[:len(stem(word))]
+
+
+def test_counting_only_the_querys_words_equals_counting_every_word():
+    corpus = Corpus(index.CARDS, read_snippet)
+    for position, texts in enumerate(corpus.texts):
+        for name, text in texts.items():
+            counted = Counter(words(text))
+            for word in list(counted)[:40] + ["overfit", "sery", "normaliz", "nosuchword"]:
+                assert corpus.field_count(position, name, word) == counted[word], (name, word)
