@@ -3,7 +3,6 @@ step, and survives a .keras save/load with identical outputs."""
 
 import keras
 import numpy as np
-import pytest
 
 
 def assert_trains_and_round_trips(model, x, y, tmp_path, compile_kwargs=None):
@@ -20,24 +19,3 @@ def assert_trains_and_round_trips(model, x, y, tmp_path, compile_kwargs=None):
     np.testing.assert_array_equal(model.predict(x, verbose=0), reloaded.predict(x, verbose=0))
     return reloaded
 
-
-def run_recording_fits(demo, callbacks=(), **demo_kwargs):
-    """Run a card's demo and return (result, fitted models in order, with what fit was given).
-
-    Demos return figures, not models; this wraps keras.Model.fit for the one run so a test can
-    re-measure the figure from the trained models themselves. `callbacks` (factories called once
-    per fit) are added to each fit, to watch training without changing it.
-    """
-    fits, original_fit = [], keras.Model.fit
-
-    def fit(model, *args, **kwargs):
-        watchers = [make() for make in callbacks]
-        kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + watchers
-        history = original_fit(model, *args, **kwargs)
-        fits.append({"model": model, "args": args, "kwargs": kwargs, "watchers": watchers})
-        return history
-
-    with pytest.MonkeyPatch.context() as patch:  # usable from a module-scoped fixture
-        patch.setattr(keras.Model, "fit", fit)
-        result = demo(**demo_kwargs)
-    return result, fits

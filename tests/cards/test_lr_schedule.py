@@ -6,7 +6,7 @@ import pytest
 
 from snippets import lr_schedule
 
-from ..kerastest import run_recording_fits
+from .keep_models import run_recording_fits
 
 
 def closed_form(step, initial=1e-2, rate=0.9, decay_steps=10_000, staircase=False):

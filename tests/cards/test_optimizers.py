@@ -4,7 +4,7 @@ import pytest
 
 from snippets import optimizers
 
-from ..kerastest import run_recording_fits
+from .keep_models import run_recording_fits
 
 GRADIENTS = np.array([0.5, -1.0, 2.0, -0.75], dtype="float32")  # a known gradient, |g| >= 0.5
 SECOND_GRADIENTS = np.array([1.0, 0.25, -0.5, 1.5], dtype="float32")

@@ -4,7 +4,8 @@ import pytest
 
 from snippets import weight_regularization as card
 
-from ..kerastest import assert_trains_and_round_trips, run_recording_fits
+from ..kerastest import assert_trains_and_round_trips
+from .keep_models import run_recording_fits
 
 
 def kernels(model):
