@@ -18,3 +18,4 @@ def assert_trains_and_round_trips(model, x, y, tmp_path, compile_kwargs=None):
     reloaded = keras.saving.load_model(path)
     np.testing.assert_array_equal(model.predict(x, verbose=0), reloaded.predict(x, verbose=0))
     return reloaded
+

@@ -22,6 +22,29 @@ def run_demo_keeping_models(module, builder_name, **demo_kwargs):
     return result, built
 
 
+def run_recording_fits(demo, callbacks=(), **demo_kwargs):
+    """Run a card's demo and return (result, fitted models in order, with what fit was given).
+
+    For demos that build their model inline or build extra ones (run_demo_keeping_models needs
+    one builder): this wraps keras.Model.fit instead, so only trained models are kept.
+    `callbacks` (factories called once per fit) are added to each fit, to watch training
+    without changing it.
+    """
+    fits, original_fit = [], keras.Model.fit
+
+    def fit(model, *args, **kwargs):
+        watchers = [make() for make in callbacks]
+        kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + watchers
+        history = original_fit(model, *args, **kwargs)
+        fits.append({"model": model, "args": args, "kwargs": kwargs, "watchers": watchers})
+        return history
+
+    with pytest.MonkeyPatch.context() as patch:  # usable from a module-scoped fixture
+        patch.setattr(keras.Model, "fit", fit)
+        result = demo(**demo_kwargs)
+    return result, fits
+
+
 def demo_accuracy_measured_by_sklearn(module, builder_name, **demo_kwargs):
     """(demo result, held-out accuracy of the model the demo trained, by scikit-learn).
 

@@ -6,6 +6,8 @@ import pytest
 
 from snippets import lr_schedule
 
+from .keep_models import run_recording_fits
+
 
 def closed_form(step, initial=1e-2, rate=0.9, decay_steps=10_000, staircase=False):
     exponent = step / decay_steps
@@ -87,7 +89,46 @@ def test_legacy_decay_argument_only_warns_and_leaves_the_rate_constant():
     np.testing.assert_allclose(keras.ops.convert_to_numpy(variable), -0.05, rtol=1e-5)
 
 
-def test_demo_learns_past_threshold_while_the_rate_decays():
-    result = lr_schedule.demo()
+def test_demo_learns_past_threshold_while_the_rate_decays(demo_run):
+    result, _ = demo_run
     assert result["value"] >= result["target"] == 0.9
     assert len(result["history"]["val_loss"]) == 10
+
+
+class RateAtEpochEnd(keras.callbacks.Callback):
+    """(optimizer step, learning rate the optimizer reports) after each epoch."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        optimizer = self.model.optimizer
+        self.seen.append((int(optimizer.iterations), float(optimizer.learning_rate)))
+
+
+@pytest.fixture(scope="module")
+def demo_run():
+    return run_recording_fits(lr_schedule.demo, callbacks=[RateAtEpochEnd])
+
+
+def test_demo_rate_decays_by_the_closed_form_once_per_epoch(demo_run):
+    _, (fitted,) = demo_run
+    x_train, _, _, _ = lr_schedule.load_data(0)
+    steps_per_epoch = math.ceil(len(x_train) / 32)  # 1347 samples, batch 32: 43 updates
+    seen = fitted["watchers"][0].seen
+    assert [step for step, _ in seen] == [steps_per_epoch * epoch for epoch in range(1, 11)]
+    expected = [closed_form(step, initial=0.5, rate=0.8, decay_steps=steps_per_epoch)
+                for step, _ in seen]  # 0.5 * 0.8 ** epoch: 0.4 after one epoch, 0.0537 after ten
+    np.testing.assert_allclose([rate for _, rate in seen], expected, rtol=1e-6)
+
+
+def test_demo_accuracy_is_re_measured_by_scikit_learn(demo_run):
+    from sklearn.metrics import accuracy_score
+
+    result, (fitted,) = demo_run
+    _, x_test, _, y_test = lr_schedule.load_data(0)
+    predicted = fitted["model"].predict(x_test, verbose=0).argmax(axis=-1)
+    accuracy = accuracy_score(y_test, predicted)  # measured 434 / 450 = 0.9644
+    assert result["value"] == pytest.approx(accuracy, abs=1e-6)
+    assert accuracy >= 0.9

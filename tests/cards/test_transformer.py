@@ -75,3 +75,85 @@ def test_classifier_learns_whether_token_7_occurs(demo_run):
     predicted = np.argmax(model.predict(tokens, verbose=0), axis=-1)
     assert accuracy_score(labels, predicted) >= 0.9
     assert result["value"] >= result["target"] == 0.9
+
+
+# The card's save/reload pitfalls are claims about Keras itself: each is checked on a tiny
+# layer wrapping one Dense, saved inside a model to .keras and loaded back.
+class Scaled(keras.layers.Layer):
+    """units and scale are an int and a float; build() builds the sublayer; no get_config()."""
+
+    def __init__(self, units, scale=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.scale = units, scale
+        self.dense = keras.layers.Dense(units)
+
+    def build(self, input_shape):
+        self.dense.build(input_shape)
+
+    def call(self, inputs):
+        return self.scale * self.dense(inputs)
+
+
+@keras.saving.register_keras_serializable(package="cardtest")
+class ScaledRegistered(Scaled):
+    pass
+
+
+@keras.saving.register_keras_serializable(package="cardtest")
+class ScaledNoKwargs(Scaled):
+    def __init__(self, units, scale=1.0):  # no **kwargs: loading passes name=, trainable=, ...
+        super().__init__(units, scale)
+
+
+@keras.saving.register_keras_serializable(package="cardtest")
+class ScaledNoBuild(Scaled):
+    build = keras.layers.Layer.build  # the Dense inside is left to be built at the first call
+
+
+SAVE_INPUTS = np.random.default_rng(3).normal(size=(8, 3)).astype("float32")
+SAVE_TARGETS = np.random.default_rng(4).normal(size=(8, 1)).astype("float32")
+
+
+def saved_model_with(layer, tmp_path, fit=False):
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(layer(inputs)))
+    if fit:
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+        model.fit(SAVE_INPUTS, SAVE_TARGETS, epochs=1, batch_size=8, verbose=0)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    return model, path
+
+
+@pytest.mark.parametrize("layer, cause", [
+    (ScaledNoKwargs(4), "unexpected keyword argument"),
+    (Scaled(4), "Could not locate class 'Scaled'"),
+], ids=["init-without-kwargs", "unregistered"])
+def test_reload_fails_without_kwargs_or_registration(layer, cause, tmp_path):
+    _, path = saved_model_with(layer, tmp_path)
+    with pytest.raises(TypeError, match="could not be deserialized") as raised:
+        keras.saving.load_model(path)
+    assert cause in str(raised.value)
+
+
+def test_registered_layer_with_int_and_float_args_reloads_without_get_config(tmp_path):
+    assert ScaledRegistered.get_config is keras.layers.Layer.get_config  # none of its own
+    model, path = saved_model_with(ScaledRegistered(4, scale=2.5), tmp_path)
+    reloaded = keras.saving.load_model(path)  # silent: a warning would fail this test
+    layer = reloaded.layers[1]
+    assert (type(layer), layer.units, layer.scale) == (ScaledRegistered, 4, 2.5)
+    np.testing.assert_array_equal(reloaded.predict(SAVE_INPUTS, verbose=0),
+                                  model.predict(SAVE_INPUTS, verbose=0))
+
+
+def test_layer_without_build_warns_unbuilt_state_yet_reloads_weights_and_optimizer(tmp_path):
+    model, path = saved_model_with(ScaledNoBuild(4), tmp_path, fit=True)
+    with pytest.warns(UserWarning, match="unbuilt state"):
+        reloaded = keras.saving.load_model(path)
+    np.testing.assert_array_equal(reloaded.predict(SAVE_INPUTS, verbose=0),
+                                  model.predict(SAVE_INPUTS, verbose=0))
+    saved, loaded = model.optimizer.variables, reloaded.optimizer.variables
+    assert len(loaded) == len(saved) == 10  # iterations, learning rate, 2 moments x 4 weights
+    for before, after in zip(saved, loaded, strict=True):
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(after),
+                                      keras.ops.convert_to_numpy(before))
