@@ -32,9 +32,11 @@ over 200 thresholds).
   every sample as positive and reports the F1 of that guess. Use
   `keras.metrics.F1Score(average="micro", threshold=0.5)` with (batch, 1) labels.
 - With integer labels on a softmax head, of the metric strings only `"accuracy"` works:
-  `"precision"`, `"recall"`, `"f1_score"` and `"auc"` raise shape ValueErrors. Use the sparse
-  metric objects (SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy), or one-hot the
-  labels for the others.
+  `"precision"`, `"recall"`, `"f1_score"` and `"auc"` fail on shapes: a ValueError when every
+  batch is full, TensorFlow's InvalidArgumentError ('Incompatible shapes') for precision, recall
+  and auc when the last batch is smaller. Use the sparse metric objects
+  (SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy), or one-hot the labels for the
+  others.
 - The original's custom metric fails on integer labels (dtype TypeError), lets errors cancel (a
   signed mean) and cannot be reloaded unregistered: cast `y_true`, take absolute values,
   decorate with `@keras.saving.register_keras_serializable`.
