@@ -406,7 +406,7 @@ def as_number(text):
 
 def is_right(question, reply):
     """Whether a typed reply answers the question: a letter (or the option's text) for a
-    choice, the value within 0.1% for a number, the code token for a gap."""
+    choice, a count exactly, a decimal within 0.1%, the code token for a gap."""
     reply = reply.strip()
     if question.choices:
         if len(reply) == 1 and reply.lower() in LETTERS:
@@ -416,7 +416,11 @@ def is_right(question, reply):
         return normal(reply) == normal(question.answer)
     if question.kind == "predict":
         expected, given = as_number(question.answer), as_number(reply)
-        return given is not None and abs(given - expected) <= 1e-3 * abs(expected)
+        if given is None:
+            return False
+        if expected.is_integer() and given.is_integer():
+            return given == expected
+        return abs(given - expected) <= 1e-3 * abs(expected)
     return normal(reply) == normal(question.answer)
 
 
