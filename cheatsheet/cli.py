@@ -24,6 +24,7 @@ examples:
   cheatsheet plot activations --out a.png
   cheatsheet copy cnn --to lab.py      a card as a runnable script: its code and its demo
   cheatsheet export --format html --out sheet.html
+  cheatsheet quiz cnn lstm --count 5   revise: questions from the tested cards, scored
 """
 
 
@@ -160,6 +161,17 @@ def seed_number(text):
     return value
 
 
+def count_number(text):
+    """A --count value: a whole number of at least 1, else a usage error (exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {shown(text)!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} questions: ask for 1 or more")
+    return value
+
+
 def terminal_width():
     """Columns of the terminal on stdout, $COLUMNS, or 80. os.get_terminal_size, not shutil's:
     argparse would import shutil on every parser it builds, ~3 ms of each lookup's start-up."""
@@ -248,13 +260,26 @@ def build_parser():
     copy.add_argument("--force", action="store_true", help="overwrite an existing file")
     export = command("export", cmd_export, "export cards as Markdown, a notebook or one web page",
                      parents=())
-    export.add_argument("--format", required=True, choices=("markdown", "notebook", "html"),
-                        help="one Markdown document, a Jupyter notebook, or one printable page")
+    export.add_argument("--format", required=True,
+                        choices=("markdown", "notebook", "html", "anki"),
+                        help="one Markdown document, a Jupyter notebook, one printable page, "
+                             "or an Anki deck of the quiz's questions (.apkg, needs genanki)")
     export.add_argument("--out", required=True, metavar="PATH",
                         help="file (or directory) to write; - for standard output")
     export.add_argument("topics", nargs="*", metavar="TOPIC",
                         help="cards to export, in roadmap order (default: every card)")
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    quiz = command("quiz", cmd_quiz, "revise: questions generated from the tested cards, scored",
+                   parents=(as_json,))
+    quiz.add_argument("topics", nargs="*", metavar="TOPIC",
+                      help="cards to ask about (default: every card)")
+    quiz.add_argument("--count", type=count_number, default=10,
+                      help="how many questions (default: 10; fewer if the cards make fewer)")
+    quiz.add_argument("--seed", type=seed_number, default=None,
+                      help="the same seed asks the same quiz (default: a new one each time)")
+    quiz.add_argument("--section", metavar="NAME", help="only cards of this roadmap section")
+    quiz.add_argument("--answers", action="store_true",
+                      help="print the questions with their answers, for paper; ask nothing")
     return parser
 
 
@@ -484,3 +509,10 @@ def cmd_export(args):
     path = export.write(args.format, cards, args.out, force=args.force)
     print(f"saved {len(cards)} card(s) as {args.format} to {path}")
     return 0
+
+
+def cmd_quiz(args):
+    from . import quiz
+
+    cards = [lookup(topic) for topic in args.topics]
+    return quiz.command(cards, args, sys.stdin, sys.stdout)

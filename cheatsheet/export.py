@@ -16,8 +16,8 @@ from .errors import CheatsheetError
 from .render import PITFALLS_HEADING, SEE_ALSO_HEADING
 from .source import SnippetSource, display_path, test_path
 
-FORMATS = ("markdown", "notebook", "html")
-EXTENSIONS = {"markdown": ".md", "notebook": ".ipynb", "html": ".html"}
+FORMATS = ("markdown", "notebook", "html", "anki")
+EXTENSIONS = {"markdown": ".md", "notebook": ".ipynb", "html": ".html", "anki": ".apkg"}
 TITLE = "Keras 3 deep-learning cheatsheet"
 
 # The cards whose picture needs no training (cheatsheet.plots draws it as fast as a lookup does
@@ -43,6 +43,9 @@ def export(format, cards, **options):
     """The export of `cards` in `format` (one of FORMATS), as text."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}")
+    if format == "anki":
+        raise CheatsheetError("an Anki deck is a binary package, not text: name a file, "
+                              "e.g. --out sheet.apkg")
     return {"markdown": markdown, "notebook": notebook, "html": page}[format](cards, **options)
 
 
@@ -57,6 +60,10 @@ def write(format, cards, path, force=False):
     """Export `cards` to `path` atomically, never over a file without `force`; return the path."""
     from .files import write_new
 
+    if format == "anki":  # the quiz's questions as flashcards (cheatsheet/anki.py)
+        from . import anki
+
+        return write_new(target_path(format, path), anki.package(cards), force=force)
     return write_new(target_path(format, path), export(format, cards), force=force)
 
 
