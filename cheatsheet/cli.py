@@ -255,6 +255,12 @@ def build_parser():
     export.add_argument("topics", nargs="*", metavar="TOPIC",
                         help="cards to export, in roadmap order (default: every card)")
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    completion = command("completion", cmd_completion,
+                         "print a shell completion script: commands, topics and plot names",
+                         parents=())
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"),
+                            help="the shell to complete in, e.g. source <(cheatsheet completion "
+                                 "bash)")
     return parser
 
 
@@ -483,4 +489,11 @@ def cmd_export(args):
     check_writable(export.target_path(args.format, args.out), args.force)  # before the work
     path = export.write(args.format, cards, args.out, force=args.force)
     print(f"saved {len(cards)} card(s) as {args.format} to {path}")
+    return 0
+
+
+def cmd_completion(args):
+    from . import completion
+
+    print(completion.script(args.shell, build_parser()), end="")
     return 0
