@@ -14,6 +14,7 @@ check import Keras when called, the kernel's own, on whatever backend the kernel
 """
 
 import html as html_lib
+import os
 import shlex
 import sys
 
@@ -58,7 +59,10 @@ class Magic:
         except KeyboardInterrupt:
             say_error("Interrupted.")
         except Exception as error:  # never a traceback in a learner's notebook
-            say_error(f"Error: internal error ({type(error).__name__}: {shown(error, 200)})")
+            if os.environ.get("CHEATSHEET_DEBUG"):  # but one for a developer who asks
+                raise
+            say_error(f"Error: internal error ({type(error).__name__}: {shown(error, 200)}); "
+                      "set CHEATSHEET_DEBUG=1 for the traceback")
         # None: the magic's answer is what it displayed, not an Out[] value
 
     def dispatch(self, words):
