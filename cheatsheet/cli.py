@@ -280,6 +280,12 @@ def build_parser():
     quiz.add_argument("--section", metavar="NAME", help="only cards of this roadmap section")
     quiz.add_argument("--answers", action="store_true",
                       help="print the questions with their answers, for paper; ask nothing")
+    completion = command("completion", cmd_completion,
+                         "print a shell completion script: commands, topics and plot names",
+                         parents=())
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"),
+                            help="the shell to complete in, e.g. source <(cheatsheet completion "
+                                 "bash)")
     return parser
 
 
@@ -516,3 +522,10 @@ def cmd_quiz(args):
 
     cards = [lookup(topic) for topic in args.topics]
     return quiz.command(cards, args, sys.stdin, sys.stdout)
+
+
+def cmd_completion(args):
+    from . import completion
+
+    print(completion.script(args.shell, build_parser()), end="")
+    return 0

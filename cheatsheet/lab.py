@@ -33,15 +33,20 @@ os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 """
 
 
-def script(card):
-    """The runnable lab script of a card, as text."""
+def script(card, cell=False):
+    """The runnable lab script of a card, as text.
+
+    `cell`: for a notebook cell (`%cheat --full`): the same file, without the lines that move
+    file descriptor 2, since a kernel forwards it to the notebook and owns sys.stderr."""
     text = read_snippet(card)
     if SnippetSource(text).main_block() is None:
         text = text.rstrip("\n") + "\n" + FALLBACK_MAIN
-    text = after_docstring(text, QUIET_CPP_LOGS)
+    if not cell:
+        text = after_docstring(text, QUIET_CPP_LOGS)
+    run = ("Run the cell" if cell else "Run it with `python <this file>`")
     header = (f"# From keras-cheatsheet {__version__}: card {card.topic!r}, {display_path(card)}, "
               f"tested in {test_path(card)}.\n"
-              "# Run it with `python <this file>`: it runs the card's demo() (needs Keras 3).\n")
+              f"# {run}: it runs the card's demo() (needs Keras 3).\n")
     return header + text
 
 

@@ -6,6 +6,7 @@ PLOTS to build its help, so this module imports Matplotlib, NumPy and the cards 
 
 import io
 import os
+import sys
 
 from . import index
 from .errors import CheatsheetError, shown
@@ -197,7 +198,10 @@ def figure_for(name, seed=0, **options):
         import matplotlib
     except ImportError:
         raise CheatsheetError("plots need matplotlib: pip install matplotlib") from None
-    matplotlib.use("Agg")
+    # A Figure saves without pyplot; Agg only keeps a card that imports pyplot from opening a
+    # window. In a Jupyter kernel (%cheat run) the learner's backend, inline, must stay theirs.
+    if "ipykernel" not in sys.modules:
+        matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
     _, draw, size = PLOTS[name]

@@ -16,7 +16,6 @@ from cheatsheet.errors import CheatsheetError
 from cheatsheet.source import SnippetSource
 
 from . import browser
-from .conftest import run_python
 
 TOPICS = [card.topic for card in index.CARDS]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -106,21 +105,6 @@ def test_notebook_has_note_code_and_demo_cells_per_card(cli, tmp_path):
     sections = [cell.source.splitlines()[0] for cell in notebook.cells
                 if cell.id.startswith("section-")]
     assert sections == [f"## {section}" for section, _, _ in index.cards_by_section()]
-
-
-@pytest.mark.slow
-def test_notebook_cells_run_top_to_bottom(cli, tmp_path):
-    """Execute the code cells in order, as Jupyter would (one namespace), for the quick card."""
-    path = tmp_path / "lab.ipynb"
-    assert cli("export", "--format", "notebook", "--out", str(path), "activations").status == 0
-    runner = ("import json, sys\n"
-              "namespace = {'__name__': '__main__'}\n"
-              "for cell in json.load(open(sys.argv[1]))['cells']:\n"
-              "    if cell['cell_type'] == 'code':\n"
-              "        exec(compile(''.join(cell['source']), cell['id'], 'exec'), namespace)\n")
-    result = run_python("-c", runner, str(path), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "max |numpy - keras|" in result.stdout
 
 
 # -- HTML, checked as text ------------------------------------------------------------------------
