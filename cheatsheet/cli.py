@@ -190,6 +190,8 @@ def card_json(card):
     fields = card._asdict()
     for key in ("aliases", "functions", "pitfalls", "see_also"):
         fields[key] = list(fields[key])
+    fields["backends"] = list(card.backends)
+    fields["unsupported"] = dict(card.unsupported)  # {backend: why the card leaves it out}
     return fields
 
 

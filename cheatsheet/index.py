@@ -26,6 +26,8 @@ Card = namedtuple(
         "aliases",  # `Aliases:`, other names people type
         "pitfalls",  # the `## Pitfalls` block: the Keras 3 pitfalls this card avoids
         "see_also",  # `See also:`, related topics
+        "backends",  # `Backends:`, the Keras backends the card runs on, in cardfile.BACKENDS order
+        "unsupported",  # ((backend, why the card leaves it out), ...) for the others
     ],
 )
 
@@ -87,7 +89,8 @@ def load(directory=SNIPPETS_DIR, topics=roadmap.TOPICS):
     cards = [Card(topic=card["topic"], title=card["Title"], section=card["Section"],
                   summary=card["Description"], note=card["note"], module=card["module"],
                   functions=tuple(card["Functions"]), aliases=tuple(card["Aliases"]),
-                  pitfalls=tuple(card["pitfalls"]), see_also=tuple(card["See also"]))
+                  pitfalls=tuple(card["pitfalls"]), see_also=tuple(card["See also"]),
+                  backends=card["backends"], unsupported=tuple(card["unsupported"].items()))
              for card in parsed]
     cards.sort(key=lambda card: (SECTION_NAMES.index(card.section), topics.index(card.topic)))
     by_name = {}

@@ -5,6 +5,7 @@ Section: Fundamentals
 Aliases: activation, sigmoid, relu, softmax, nonlinearity
 See also: basics, losses, diagnostics, transformer
 Functions: sigmoid, relu, softmax
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -5,6 +5,7 @@ Section: Fundamentals
 Aliases: nn, neural-network, dense, fundamentals
 See also: activations, sequential, optimizers, losses, cnn
 Functions: build_dense_model, forward_pass, train_step
+Backends: tensorflow, jax, torch
 
 ## Note
 

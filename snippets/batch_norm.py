@@ -5,6 +5,7 @@ Section: Regularization
 Aliases: batchnorm, batch-normalization, bn, batchnormalization
 See also: dropout, early-stopping, basics
 Functions: build_batch_norm_model, batch_norm_forward, moving_statistics
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -5,6 +5,7 @@ Section: Architectures
 Aliases: conv, convnet, conv2d, convolution, convolutional
 See also: basics, activations
 Functions: build_cnn, load_digit_images
+Backends: tensorflow, jax, torch
 
 ## Note
 

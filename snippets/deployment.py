@@ -6,6 +6,8 @@ Section: Diagnostics and deployment
 Aliases: save, export, savedmodel, tflite, litert, load-model
 See also: diagnostics, distributed
 Functions: save_and_reload, export_saved_model, load_saved_model, convert_to_tflite, run_tflite
+Backends: tensorflow, jax; not torch: model.export(format='tf_saved_model') on the torch backend
+    needs torch_xla, which has no CPU build here (the .keras round trip alone works)
 
 ## Note
 

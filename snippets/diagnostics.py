@@ -6,6 +6,7 @@ Aliases: debugging, learning-curves, vanishing-gradients, dead-relu, clipnorm
 See also: activations, basics, deployment
 Functions: learning_curve_verdict, overfit_one_batch, gradient_norms, flag_gradients,
     dead_relu_fraction, check_finite, guarded_compile
+Backends: tensorflow, jax, torch
 
 ## Note
 

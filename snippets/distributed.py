@@ -6,6 +6,8 @@ Section: Diagnostics and deployment
 Aliases: multi-gpu, mirrored-strategy, data-parallel, multi-worker
 See also: deployment, diagnostics
 Functions: use_logical_cpus, build_regressor, train_under
+Backends: tensorflow; not jax, torch: tf.distribute strategies place TensorFlow variables and
+    run only on the TensorFlow backend
 
 ## Note
 

@@ -5,6 +5,7 @@ Section: Regularization
 Aliases: dropout-layer, inverted-dropout, drop-out
 See also: batch-norm, weight-regularization, early-stopping
 Functions: build_dropout_model, apply_dropout
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -5,6 +5,7 @@ Section: Regularization
 Aliases: earlystopping, early-stop, patience, restore-best-weights
 See also: weight-regularization, dropout, batch-norm
 Functions: build_overfitting_model, train_with_early_stopping
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -5,6 +5,7 @@ Section: Frameworks
 Aliases: functional-api, keras-model, feature-extractor
 See also: sequential, pytorch
 Functions: build_functional_model, feature_extractor
+Backends: tensorflow, jax, torch
 
 ## Note
 

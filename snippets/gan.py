@@ -5,6 +5,7 @@ Section: Architectures
 Aliases: generative-adversarial-network, generator, discriminator, adversarial
 See also: cnn, basics
 Functions: build_generator, build_discriminator, build_gan, train_step
+Backends: tensorflow, jax, torch
 
 ## Note
 

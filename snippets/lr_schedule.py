@@ -5,6 +5,7 @@ Section: Optimization
 Aliases: learning-rate-schedule, exponential-decay, lr-decay, schedule
 See also: optimizers
 Functions: make_schedule, make_sgd, schedule_curve
+Backends: tensorflow, jax, torch
 
 ## Note
 

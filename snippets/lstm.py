@@ -5,6 +5,7 @@ Section: Architectures
 Aliases: long-short-term-memory, gated-recurrent
 See also: rnn, transformer
 Functions: build_lstm, noisy_sine_windows, mixed_length_batches
+Backends: tensorflow, jax, torch
 
 ## Note
 

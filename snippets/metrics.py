@@ -7,6 +7,7 @@ Aliases: metric, accuracy, precision, recall, f1, auc, r2
 See also: losses, basics
 Functions: binary_head_metrics, softmax_head_metrics, mean_relative_error,
     regression_head_metrics
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -6,6 +6,7 @@ Section: Optimization
 Aliases: optimizer, sgd, momentum, adam, rmsprop, adagrad
 See also: lr-schedule, basics
 Functions: make_optimizers, build_model, compare_optimizers
+Backends: tensorflow, jax, torch
 
 ## Note
 

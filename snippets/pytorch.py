@@ -6,6 +6,7 @@ Section: Frameworks
 Aliases: torch, torch-net, nchw, channels-last
 See also: functional, sequential
 Functions: build_torch_net, build_keras_twin, copy_torch_weights
+Backends: tensorflow, jax, torch
 
 ## Note
 

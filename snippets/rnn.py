@@ -5,6 +5,7 @@ Section: Architectures
 Aliases: simplernn, simple-rnn, recurrent
 See also: lstm, transformer
 Functions: build_rnn, noisy_sine_windows, mixed_length_batches
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -5,6 +5,7 @@ Section: Frameworks
 Aliases: sequential-api, keras-sequential, model-add
 See also: functional, basics
 Functions: build_sequential_model
+Backends: tensorflow, jax, torch
 
 ## Note
 

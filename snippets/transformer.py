@@ -5,6 +5,7 @@ Section: Architectures
 Aliases: attention, self-attention, multi-head-attention, transformer-block
 See also: rnn, lstm
 Functions: TransformerBlock, TokenAndPositionEmbedding, build_classifier
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -5,6 +5,7 @@ Section: Regularization
 Aliases: l1, l2, l1l2, l1_l2, weight-decay, regularizer
 See also: dropout, early-stopping, optimizers
 Functions: make_regularizer, build_regularized_model, regularization_penalty
+Backends: tensorflow, jax, torch
 
 ## Note
 
