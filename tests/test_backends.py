@@ -39,7 +39,7 @@ def test_a_bad_field_names_file_and_line(value, message):
 
 def test_show_prints_the_backends_and_json_carries_them(cli):
     shown = cli("show", "distributed", "--color", "never")
-    assert "runs on: tensorflow" in shown.out and "not torch: " in shown.out
+    assert "runs on: tensorflow · not jax, torch: tf.distribute" in shown.out
     import json
 
     card = json.loads(cli("show", "cnn", "--json").out)
