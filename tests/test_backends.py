@@ -38,8 +38,9 @@ def test_a_bad_field_names_file_and_line(value, message):
 
 
 def test_show_prints_the_backends_and_json_carries_them(cli):
-    shown = cli("show", "distributed", "--color", "never")
-    assert "runs on: tensorflow · not jax, torch: tf.distribute" in shown.out
+    shown = cli("show", "deployment", "--color", "never")
+    assert "runs on: tensorflow, jax · not torch: model.export(format='tf_saved_model')" in \
+        shown.out
     import json
 
     card = json.loads(cli("show", "cnn", "--json").out)
@@ -93,19 +94,21 @@ MISSED = canned("missed", metric="held-out accuracy", value=0.5, target=0.9,
 def test_the_grid_marks_each_cell_and_fails_only_on_declared_backends(cli, monkeypatch):
     fake_runs(monkeypatch, {
         "tensorflow": {"status": "ran", "results": {"cnn": canned("ok"),
-                                                    "distributed": canned("ok")}},
-        "jax": {"status": "ran", "results": {"cnn": MISSED}},
+                                                    "deployment": canned("ok")}},
+        "jax": {"status": "ran", "results": {"cnn": MISSED, "deployment": canned("ok", 2.5)}},
         "torch": {"status": "not installed", "install": "pip install torch --index-url x"},
     })
-    result = cli("check", "--all-backends", "cnn", "distributed")
+    result = cli("check", "--all-backends", "cnn", "deployment")
     assert result.status == 1
     lines = result.out.splitlines()
     assert lines[0].startswith("Python ") and " · Keras " in lines[0]
     cnn = next(line for line in lines if line.startswith("cnn "))
     assert cnn.split() == ["cnn", "ok", "1.0s", "missed", "1.0s", "[1]", "not", "installed"]
     assert "[1] cnn on jax: held-out accuracy 0.500 (target >= 0.9)" in lines
-    assert any(line.startswith("[2] not jax, torch: tf.distribute") or
-               line.startswith("[2] not jax: tf.distribute") for line in lines)
+    deployment = next(line for line in lines if line.startswith("deployment "))
+    assert deployment.split() == ["deployment", "ok", "1.0s", "ok", "2.5s", "not", "supported",
+                                  "[2]"]
+    assert any(line.startswith("[2] not torch: model.export(") for line in lines)
     assert "torch not installed: pip install torch --index-url x" in result.out
     assert lines[-1] == "1 failure(s) on a declared backend: cnn on jax"
 
