@@ -39,7 +39,7 @@ def test_a_bad_field_names_file_and_line(value, message):
 
 def test_show_prints_the_backends_and_json_carries_them(cli):
     shown = cli("show", "deployment", "--color", "never")
-    assert "runs on: tensorflow, jax · not torch: model.export(format='tf_saved_model')" in \
+    assert "runs on: tensorflow, jax · not torch: SavedModel and LiteRT export" in \
         shown.out
     import json
 
@@ -108,7 +108,7 @@ def test_the_grid_marks_each_cell_and_fails_only_on_declared_backends(cli, monke
     deployment = next(line for line in lines if line.startswith("deployment "))
     assert deployment.split() == ["deployment", "ok", "1.0s", "ok", "2.5s", "not", "supported",
                                   "[2]"]
-    assert any(line.startswith("[2] not torch: model.export(") for line in lines)
+    assert any(line.startswith("[2] not torch: SavedModel and LiteRT") for line in lines)
     assert "torch not installed: pip install torch --index-url x" in result.out
     assert lines[-1] == "1 failure(s) on a declared backend: cnn on jax"
 
