@@ -14,7 +14,7 @@ BACKEND = keras.config.backend()  # KERAS_BACKEND, read once at that import
 # Issue 12: the same card tests run on every backend (make test-backends), two ways.
 # - A test about one backend's own behaviour (a TensorFlow error message, tf.GradientTape) is
 #   marked `@pytest.mark.<backend>_only` and deselected on the others; pytest's summary line
-#   says how many.
+#   says how many. Stacked marks name several backends (tensorflow_only + jax_only: not torch).
 # - A card's tests run on every backend, but on one its `Backends:` field leaves out they are
 #   expected to fail (xfail); at the end, a card that passed all of them there fails the run:
 #   its field must then declare that backend. So the declared backends are exactly those on

@@ -13,7 +13,8 @@ def apply(optimizer, gradients_per_step, start):
     variable = keras.Variable(start)
     weights = []
     for gradient in gradients_per_step:
-        optimizer.apply([gradient], [variable])
+        # a backend tensor: the torch backend's optimizers take no NumPy arrays
+        optimizer.apply([keras.ops.convert_to_tensor(gradient)], [variable])
         weights.append(keras.ops.convert_to_numpy(variable).astype("float64"))
     return weights
 
