@@ -201,7 +201,7 @@ def environment():
         "python": sys.version.split()[0],
         "keras": keras.__version__,
         "backend": keras.config.backend(),
-        "devices": keras.distribution.list_devices(),
+        "devices": devices(keras),
     }
     if info["backend"] == "tensorflow":
         tf = sys.modules["tensorflow"]
@@ -212,6 +212,15 @@ def environment():
     elif info["backend"] in ("jax", "torch"):
         info[info["backend"]] = sys.modules[info["backend"]].__version__
     return info
+
+
+def devices(keras):
+    """The backend's devices as keras.distribution names them ('cpu:0'); on torch, where
+    keras.distribution has no implementation (list_devices raises), the same names from torch."""
+    if keras.config.backend() != "torch":
+        return keras.distribution.list_devices()
+    torch = sys.modules["torch"]
+    return [f"cuda:{index}" for index in range(torch.cuda.device_count())] or ["cpu:0"]
 
 
 def json_ready(result):

@@ -148,3 +148,23 @@ def test_a_backend_that_dies_before_its_report_gives_its_last_error_line(monkeyp
         "error": "'check' on the jax backend needs jax, which cannot be imported"}
     monkeypatch.setattr(backends.importlib.util, "find_spec", lambda name: None)
     assert backends.run_backend("jax") == {"status": "not installed", "install": "pip install jax"}
+
+
+@pytest.mark.slow
+def test_check_backend_torch_runs_declared_cards_and_reports_the_others():
+    import importlib.util
+    import json
+
+    from .conftest import run_python
+
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed (make test-backends installs it)")
+    done = run_python("-m", "cheatsheet", "check", "--backend", "torch", "--json", "losses",
+                      "distributed", env={"KERAS_BACKEND": "jax"})  # --backend wins
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["environment"]["backend"] == "torch" and report["environment"]["torch"]
+    losses, distributed = report["results"]
+    assert losses["topic"] == "losses" and losses["status"] == "ok"
+    assert distributed["status"] == "not supported"
+    assert "keras.distribution is implemented for JAX" in distributed["reason"]
