@@ -108,8 +108,8 @@ def render(report):
     notes, lines = [], [" · ".join(versions), ""]
     width = max(len(row["topic"]) for row in report["cards"])
     cell_width = 18
-    lines.append("card".ljust(width) + "  " + "".join(name.ljust(cell_width)
-                                                     for name in environment["backends"]))
+    columns = "".join(name.ljust(cell_width) for name in environment["backends"])
+    lines.append(("card".ljust(width) + "  " + columns).rstrip())
     for row in report["cards"]:
         texts = []
         for name, found in row["backends"].items():
