@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # The PyTorch card's parity test wants torch, but only a CPU build: never a multi-GB CUDA download.
 TORCH_CPU := torch==2.13.0
 
-.PHONY: demo test golden bench lint clean
+.PHONY: demo test test-backends golden bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	fi
 	touch $@
 
+# Issue 12: the other two Keras 3 backends, for test-backends. jax's CPU wheels are small; torch
+# only from the local CPU wheel the rule above uses (never a CUDA download from PyPI).
+$(VENV)/.installed-backends: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet jax
+	@$(BIN)/python -c 'import torch' 2>/dev/null \
+		|| { echo "No CPU build of $(TORCH_CPU) at hand: test-backends needs one." >&2; exit 1; }
+	touch $@
+
 demo: $(VENV)/.installed
 	$(BIN)/cheatsheet list
 	$(BIN)/cheatsheet show cnn
@@ -33,6 +41,15 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# The card tests once per other backend (TensorFlow is `make test`). tests/cards/conftest.py
+# deselects the tests marked for another backend (pytest's last line counts them) and expects
+# a card's tests to fail on a backend its Backends: field leaves out (xfailed).
+test-backends: $(VENV)/.installed-backends
+	@for backend in jax torch; do \
+		echo "== KERAS_BACKEND=$$backend"; \
+		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q tests/cards || exit 1; \
+	done
 
 # Rewrite the golden files of `show` after an intended change to a card or to rendering; review
 # the diff before committing it. Seconds: it runs only the golden test, which imports no Keras.

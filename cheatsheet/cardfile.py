@@ -27,6 +27,8 @@ A card file opens like this (keras-io's example header, then headed blocks)::
 - `Use when` (optional) lists, comma-separated, the problems a learner types that the card
   answers ("overfitting", "time series"): `search` ranks it with the title. Name only what the
   card's note, pitfalls or code really cover.
+- `Backends` (see parse_backends) names the Keras backends the card runs on and gives the reason
+  for each it leaves out: `Backends: tensorflow, jax; not torch: tf.distribute needs TensorFlow`.
 - A header line that starts with spaces continues the field above it.
 - The note is one paragraph and each pitfall one line once read: line breaks become spaces.
 - The topic is the file name with `-` for `_` (snippets/early_stopping.py is `early-stopping`).
@@ -49,6 +51,11 @@ QUOTES = ('"""', 'r"""')
 FIELDS += ("Use when",)
 LIST_FIELDS += ("Use when",)
 OPTIONAL_FIELDS += ("Use when",)
+# The Keras 3 backends a card may declare, in the order grids print them. A card without the
+# field is read as TensorFlow only, the backend every card was written for.
+BACKENDS = ("tensorflow", "jax", "torch")
+FIELDS = (*FIELDS, "Backends")
+OPTIONAL_FIELDS = (*OPTIONAL_FIELDS, "Backends")
 
 
 class CardFormatError(CheatsheetError):
@@ -97,6 +104,8 @@ def parse(path, text=None):
         value = fields.get(name, "")
         card[name] = [item.strip() for item in value.split(",") if item.strip()] \
             if name in LIST_FIELDS else value
+    card["backends"], card["unsupported"] = parse_backends(path, lines.get("Backends"),
+                                                           fields.get("Backends", ""))
     card["note"] = " ".join(blocks["Note"])
     card["pitfalls"] = _bullets(path, blocks["Pitfalls"])
     card["lines"] = {**lines, **block_lines}
@@ -177,3 +186,42 @@ def _bullets(path, numbered):
             raise CardFormatError(path, number, "a pitfall starts with '- '; its further lines "
                                                 "are indented")
     return items
+
+
+def parse_backends(path, line, value):
+    """(backends, {left-out backend: reason}) from a `Backends:` value.
+
+    The value lists the backends the card runs on, then one `; not NAME[, NAME]: reason` clause
+    for the ones it leaves out, so every backend in BACKENDS is either declared or explained::
+
+        Backends: tensorflow, jax, torch
+        Backends: tensorflow, jax; not torch: keras.distribution has no torch implementation
+    """
+    if not value:
+        return ("tensorflow",), {name: "the card does not declare it (no Backends: field)"
+                                 for name in BACKENDS if name != "tensorflow"}
+    declared_part, *clauses = value.split(";")
+    declared = [name.strip() for name in declared_part.split(",") if name.strip()]
+    unsupported = {}
+    for clause in clauses:
+        names, colon, reason = clause.strip().partition(":")
+        if not names.startswith("not ") or not colon or not reason.strip():
+            raise CardFormatError(path, line, f"expected '; not NAME: reason' after the backends "
+                                              f"it runs on; got {clause.strip()[:60]!r}")
+        for name in names[4:].split(","):
+            unsupported[name.strip()] = reason.strip()
+    named = declared + list(unsupported)
+    unknown = [name for name in named if name not in BACKENDS]
+    if unknown:
+        raise CardFormatError(path, line, f"unknown backend {unknown[0]!r}; backends are "
+                                          f"{', '.join(BACKENDS)}")
+    if not declared:
+        raise CardFormatError(path, line, "a card runs on at least one backend")
+    if len(set(named)) != len(named):
+        raise CardFormatError(path, line, "a backend is named twice")
+    missing = [name for name in BACKENDS if name not in named]
+    if missing:
+        raise CardFormatError(path, line, f"say whether the card runs on {', '.join(missing)}: "
+                                          f"declare it, or add '; not {missing[0]}: reason'")
+    return tuple(name for name in BACKENDS if name in declared), \
+        {name: unsupported[name] for name in BACKENDS if name in unsupported}

@@ -8,6 +8,7 @@ import os
 import sys
 
 from . import __version__, index, plots, render
+from .cardfile import BACKENDS
 from .errors import CheatsheetError, shown
 from .files import STDOUT, check_writable, write_new
 from .source import SnippetSource, read_snippet
@@ -245,6 +246,13 @@ def build_parser():
     check = command("check", cmd_check, "run every card (or the named ones): smoke-test a machine",
                     parents=(as_json, seeded))
     check.add_argument("topics", nargs="*", metavar="TOPIC", help="cards to run (default: all)")
+    which = check.add_mutually_exclusive_group()
+    which.add_argument("--backend", choices=BACKENDS, default=None,
+                       help="Keras backend to run the cards on (default: $KERAS_BACKEND, else "
+                            "tensorflow)")
+    which.add_argument("--all-backends", action="store_true",
+                       help="run every installed backend, each in its own process: a card x "
+                            "backend grid")
     plot = command("plot", cmd_plot, "save a picture: " + ", ".join(plots.PLOTS), parents=(seeded,))
     plot.add_argument("name", metavar="NAME", help=f"one of: {', '.join(plots.PLOTS)}")
     plot.add_argument("--out", metavar="PATH", required=True,
@@ -336,6 +344,8 @@ def card_json(card):
     fields = card._asdict()
     for key in ("aliases", "functions", "pitfalls", "see_also"):
         fields[key] = list(fields[key])
+    fields["backends"] = list(card.backends)
+    fields["unsupported"] = dict(card.unsupported)  # {backend: why the card leaves it out}
     return fields
 
 
@@ -436,11 +446,19 @@ def cmd_check(args):
     started = time.perf_counter()  # the total is wall time: the Keras import and all
     cards = [lookup(topic) for topic in args.topics] or list(index.CARDS)
     cards = [card for card in index.CARDS if card in cards]  # roadmap order, each card once
-    runner.load_keras("check")  # first, so the header, not the first card, shows its cost
+    if args.all_backends:
+        return check_all_backends(args, cards)
+    # first, so the header, not the first card, shows its cost; --backend before keras's import
+    keras = runner.load_keras("check", backend=args.backend)
+    backend = keras.config.backend()
+    skipped = [runner.unsupported(card, backend) for card in cards if backend not in card.backends]
+    cards = [card for card in cards if backend in card.backends]
     runner.prepare(cards)
     environment = runner.environment()
     if not args.json:
         print(render.check_header(environment), flush=True)
+        for result in skipped:
+            print(render.check_row(result, runner.figure_line(result)), flush=True)
     results = []
     for card in cards:
         result = runner.run_card(card, seed=args.seed, quiet=True)
@@ -449,15 +467,36 @@ def cmd_check(args):
             print(render.check_row(result, runner.figure_line(result)), flush=True)
     failed = [result["topic"] for result in results if result["status"] != "ok"]
     if args.json:
+        order = [card.topic for card in index.CARDS]
         print_json({"environment": environment, "results": [
             {key: value for key, value in runner.json_ready(result).items() if key != "history"}
-            for result in results]})
+            for result in sorted(results + skipped, key=lambda found: order.index(found["topic"]))
+        ]})
     else:
         total = time.perf_counter() - started
         print(f"\n{len(results) - len(failed)} of {len(results)} cards met their targets "
               f"in {total:.1f} s (Keras import {environment['import_seconds']:.1f} s)"
               + (f"; not met: {', '.join(failed)}" if failed else ""))
+    if skipped and not args.json:
+        print(f"not run on {backend}, which they do not declare: "
+              f"{', '.join(result['topic'] for result in skipped)}")
     return 1 if failed else 0
+
+
+def check_all_backends(args, cards):
+    """check --all-backends: each backend in its own process (see backends.py), one grid."""
+    from . import backends
+
+    topics = [card.topic for card in cards] if args.topics else []
+    progress = None if args.json else (lambda line: print(line, file=sys.stderr, flush=True))
+    report = backends.grid(cards, topics, seed=args.seed, progress=progress)
+    if args.json:
+        print_json(report)
+    else:
+        print(backends.render(report), end="")
+    broken = [name for name, column in report["environment"]["backends"].items()
+              if column["status"] == "broken"]
+    return 1 if backends.failed(report) or broken else 0
 
 
 def cmd_plot(args):

@@ -27,6 +27,8 @@ Card = namedtuple(
         "pitfalls",  # the `## Pitfalls` block: the Keras 3 pitfalls this card avoids
         "see_also",  # `See also:`, related topics
         "use_when",  # `Use when:`, the problems a learner types that the card answers
+        "backends",  # `Backends:`, the Keras backends the card runs on, in cardfile.BACKENDS order
+        "unsupported",  # ((backend, why the card leaves it out), ...) for the others
     ],
 )
 
@@ -89,7 +91,8 @@ def load(directory=SNIPPETS_DIR, topics=roadmap.TOPICS):
                   summary=card["Description"], note=card["note"], module=card["module"],
                   functions=tuple(card["Functions"]), aliases=tuple(card["Aliases"]),
                   pitfalls=tuple(card["pitfalls"]), see_also=tuple(card["See also"]),
-                  use_when=tuple(card["Use when"]))
+                  use_when=tuple(card["Use when"]),
+                  backends=card["backends"], unsupported=tuple(card["unsupported"].items()))
              for card in parsed]
     cards.sort(key=lambda card: (SECTION_NAMES.index(card.section), topics.index(card.topic)))
     by_name = {}

@@ -107,6 +107,8 @@ def show(card, code, style, run_hint):
         f"{style('title', card.title)}  {style('dim', '(' + card.topic + ')')}",
         textwrap.fill(f"{card.section} · aliases: {aliases}", width=style.width,
                       subsequent_indent="  ", break_on_hyphens=False),
+        textwrap.fill(backends_line(card), width=style.width, subsequent_indent="  ",
+                      break_on_hyphens=False),
         wrap(card.summary, style, indent=""),
         "",
         style("heading", NOTE_HEADING),
@@ -125,6 +127,15 @@ def show(card, code, style, run_hint):
     if card.see_also:
         parts += ["", f"{style('heading', SEE_ALSO_HEADING)} {', '.join(card.see_also)}"]
     return "\n".join(parts) + "\n"
+
+
+def backends_line(card):
+    """`runs on: tensorflow, jax · not torch: why` (the card's Backends: field)."""
+    reasons = {}  # reason -> backends it explains, so one reason is printed once
+    for name, reason in card.unsupported:
+        reasons.setdefault(reason, []).append(name)
+    return " · ".join([f"runs on: {', '.join(card.backends)}"]
+                      + [f"not {', '.join(names)}: {reason}" for reason, names in reasons.items()])
 
 
 def card_list(sections, style):
@@ -205,6 +216,9 @@ def check_header(environment):
     versions = [f"Python {environment['python']}"]
     if "tensorflow" in environment:
         versions.append(f"TensorFlow {environment['tensorflow']}")
+    for name, label in (("jax", "JAX"), ("torch", "PyTorch")):
+        if name in environment:
+            versions.append(f"{label} {environment[name]}")
     keras_version = f"Keras {environment['keras']}"
     minimum = environment.get("keras_minimum")
     if minimum and environment.get("keras_below_minimum"):

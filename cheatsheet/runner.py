@@ -52,8 +52,31 @@ def is_descriptor(stream, number):
         return False
 
 
-def load_keras(command="run"):
+# How to install each Keras backend's library; torch's CPU index, never a multi-GB CUDA build.
+BACKEND_INSTALL = {
+    "tensorflow": "pip install 'tensorflow>=2.16'",
+    "jax": "pip install jax",
+    "torch": "pip install torch --index-url https://download.pytorch.org/whl/cpu",
+}
+
+
+def choose_backend(backend):
+    """Make Keras start on `backend`: KERAS_BACKEND is read once, when keras is first imported,
+    so this must run before that; afterwards it can only refuse, never switch."""
+    if "keras" in sys.modules:
+        current = sys.modules["keras"].config.backend()
+        if current != backend:
+            raise CheatsheetError(f"Keras is already imported with the {current} backend; a "
+                                  f"backend is chosen once, before `import keras`: run "
+                                  f"KERAS_BACKEND={backend} in a fresh process")
+        return
+    os.environ["KERAS_BACKEND"] = backend
+
+
+def load_keras(command="run", backend=None):
     """Import Keras 3 (and its backend) once, or explain in one line how to install it."""
+    if backend is not None:
+        choose_backend(backend)
     if "keras" in sys.modules:
         return sys.modules["keras"]
     started = time.perf_counter()
@@ -64,6 +87,11 @@ def load_keras(command="run"):
             import keras
     except ImportError as error:
         missing = getattr(error, "name", None) or "tensorflow"
+        chosen = os.environ.get("KERAS_BACKEND", "tensorflow")
+        if chosen != "tensorflow" and missing.split(".")[0] in (chosen, "jaxlib"):
+            raise CheatsheetError(f"'{command}' on the {chosen} backend needs {missing}, which "
+                                  f"cannot be imported: {BACKEND_INSTALL.get(chosen, '')}"
+                                  ) from None
         raise CheatsheetError(f"'{command}' needs TensorFlow with Keras 3, but {missing} cannot "
                               f"be imported: {INSTALL_HINT}") from None
     import logging
@@ -95,6 +123,13 @@ def load_card_module(card, command="run"):
         _import_seconds[card.module] = (time.perf_counter() - started
                                         + (_import_seconds["keras"] if first else 0.0))
     return sys.modules[name]
+
+
+def unsupported(card, backend):
+    """The result of a card on a backend it does not declare: not run, with its reason."""
+    return {"topic": card.topic, "title": card.title, "status": "not supported",
+            "reason": dict(card.unsupported).get(backend, "not declared"),
+            "seconds": {"import": 0.0, "total": 0.0}}
 
 
 def run_card(card, seed=0, verbose=0, quiet=False):
@@ -165,6 +200,8 @@ def figure_line(result):
     """`held-out accuracy 0.985 (target >= 0.97)`."""
     if result["status"] == "error":
         return result["error"]
+    if result["status"] == "not supported":
+        return result["reason"]
     return (f"{result['metric']} {format_number(result['value'])} "
             f"(target {'>=' if result['higher_is_better'] else '<='} "
             f"{format_number(result['target'], digits=None)})")
@@ -202,7 +239,7 @@ def environment():
         "keras_minimum": KERAS_MINIMUM,
         "keras_below_minimum": below_minimum(keras.__version__),
         "backend": keras.config.backend(),
-        "devices": keras.distribution.list_devices(),
+        "devices": devices(keras),
     }
     if info["backend"] == "tensorflow":
         tf = sys.modules["tensorflow"]
@@ -210,7 +247,18 @@ def environment():
         # A card's prepare() may split one physical device into several logical ones.
         info["physical_devices"] = [device.name.removeprefix("/physical_device:").lower()
                                     for device in tf.config.list_physical_devices()]
+    elif info["backend"] in ("jax", "torch"):
+        info[info["backend"]] = sys.modules[info["backend"]].__version__
     return info
+
+
+def devices(keras):
+    """The backend's devices as keras.distribution names them ('cpu:0'); on torch, where
+    keras.distribution has no implementation (list_devices raises), the same names from torch."""
+    if keras.config.backend() != "torch":
+        return keras.distribution.list_devices()
+    torch = sys.modules["torch"]
+    return [f"cuda:{index}" for index in range(torch.cuda.device_count())] or ["cpu:0"]
 
 
 def json_ready(result):

@@ -7,6 +7,7 @@ Use when: choosing an activation function, non-linearity, class probabilities, p
     sum to one, numerically stable softmax, softmax gives nan, sigmoid overflow
 See also: basics, losses, diagnostics, transformer
 Functions: sigmoid, relu, softmax
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -7,6 +7,7 @@ Use when: what is a neural network, what is a tensor, dense layer, forward pass,
     weights and bias, gradient descent
 See also: activations, sequential, optimizers, losses, cnn
 Functions: build_dense_model, forward_pass, train_step
+Backends: tensorflow, jax, torch
 
 ## Note
 

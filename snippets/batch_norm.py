@@ -7,6 +7,7 @@ Use when: normalize activations between layers, unscaled inputs, fine-tuning wit
     pytorch momentum
 See also: dropout, early-stopping, basics
 Functions: build_batch_norm_model, batch_norm_forward, moving_statistics
+Backends: tensorflow, jax, torch
 
 ## Note
 

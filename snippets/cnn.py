@@ -7,6 +7,7 @@ Use when: image classification, classify images, convolution, pooling, padding, 
     digits without a download
 See also: basics, activations
 Functions: build_cnn, load_digit_images
+Backends: tensorflow, jax, torch
 
 ## Note
 

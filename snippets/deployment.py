@@ -8,6 +8,10 @@ Use when: save a model, load a model, checkpoint, resume training, export for se
     phone, quantization
 See also: diagnostics, distributed
 Functions: save_and_reload, export_saved_model, load_saved_model, convert_to_tflite, run_tflite
+Backends: tensorflow, jax; not torch: SavedModel and LiteRT export need TensorFlow installed on
+    any backend (JAX converts through jax2tf). From torch, Keras 3.15.1's export stops in
+    torch.export (inputs vs dynamic_shapes) and would need torch_xla next. The .keras round trip
+    works on torch too
 
 ## Note
 

@@ -8,6 +8,7 @@ Use when: overfitting, underfitting, loss not decreasing, model does not learn, 
 See also: activations, basics, deployment
 Functions: learning_curve_verdict, overfit_one_batch, gradient_norms, flag_gradients,
     dead_relu_fraction, check_finite, guarded_compile
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -1,13 +1,15 @@
 """
 Title: Data-parallel training
-Description: Train one model on several devices with MirroredStrategy; its loss matches one
+Description: Train one model on several devices, on TensorFlow or JAX; its loss matches one
     device.
 Section: Diagnostics and deployment
 Aliases: multi-gpu, mirrored-strategy, data-parallel, multi-worker
 Use when: multi gpu, several devices, batch size across replicas, global batch size, scale out
     training
 See also: deployment, diagnostics
-Functions: use_logical_cpus, build_regressor, train_under
+Functions: use_logical_cpus, data_parallel, build_regressor, train_under
+Backends: tensorflow, jax; not torch: Keras 3.15 has no data-parallel engine for torch
+    (keras.distribution is implemented for JAX, and torch has its own DistributedDataParallel)
 
 ## Note
 
@@ -18,8 +20,10 @@ logical CPUs, within 1e-5). Build and compile inside strategy.scope(), where var
 copy per replica, and grow the global batch with the number of replicas. Logical CPUs share the
 same cores, so they show the mechanics, not a speed-up. For several machines,
 tf.distribute.MultiWorkerMirroredStrategy does the same, each worker reading the cluster from
-its TF_CONFIG variable; keras.distribution (DataParallel over a DeviceMesh) is Keras 3's
-backend-neutral API, implemented for JAX.
+its TF_CONFIG variable. On the JAX backend the same demo runs on keras.distribution, Keras 3's
+own API: DataParallel lays the devices out as a one-axis DeviceMesh, replicates every variable
+and splits each batch along that axis; its scope() plays strategy.scope()'s part, and two host
+CPU devices give the same loss-on-two-equals-loss-on-one proof.
 
 ## Pitfalls
 
@@ -28,6 +32,10 @@ backend-neutral API, implemented for JAX.
   process (the demo does, and says so when it is too late).
 - Build and compile the model inside `strategy.scope()`: variables created there are
   MirroredVariables, one copy per replica; built outside, they live on one device.
+- JAX fixes its CPU device count at its first operation: call
+  `jax.config.update("jax_num_cpu_devices", 2)` (or set
+  XLA_FLAGS=--xla_force_host_platform_device_count=2) right after `import jax`; later it raises
+  RuntimeError, which the demo absorbs and reports as one replica.
 - Under a strategy, fit's `batch_size` is the global batch, split across replicas: each device
   sees batch_size / replicas rows.
 """
@@ -36,15 +44,24 @@ import time
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 
 def use_logical_cpus(count=2):
     """Split the CPU into `count` logical devices, to try multi-device code without GPUs.
 
-    TensorFlow fixes its devices when it first runs an op, so call this first thing in the
-    process; later it can only keep what exists. Returns how many CPU devices there are now.
+    TensorFlow and JAX fix their devices when they first run an op, so call this first thing
+    in the process; later it can only keep what exists. Returns how many CPU devices there are.
     """
+    if keras.config.backend() == "jax":
+        import jax
+
+        try:
+            jax.config.update("jax_num_cpu_devices", count)
+        except RuntimeError:  # "should be updated before backends are initialized"
+            pass
+        return len(jax.devices("cpu"))
+    import tensorflow as tf
+
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:
         tf.config.set_logical_device_configuration(
@@ -57,6 +74,28 @@ def use_logical_cpus(count=2):
 def prepare():
     """Called by `cheatsheet check` before TensorFlow starts: two CPU replicas for the demo."""
     use_logical_cpus(2)
+
+
+def data_parallel(devices=None):
+    """The backend's data-parallel engine over `devices` (default: all of them).
+
+    TensorFlow: tf.distribute.MirroredStrategy. JAX: keras.distribution.DataParallel, a 1-D
+    DeviceMesh whose one axis splits the batch. Both have scope(), used the same way.
+    """
+    if keras.config.backend() == "jax":
+        return keras.distribution.DataParallel(devices=devices)  # e.g. ["cpu:0", "cpu:1"]
+    import tensorflow as tf
+
+    if devices is not None and len(devices) == 1:
+        return tf.distribute.OneDeviceStrategy("/" + devices[0].lstrip("/"))
+    return tf.distribute.MirroredStrategy(devices)  # every GPU; with none, every logical CPU
+
+
+def replicas_of(engine):
+    """How many devices take a share of each batch."""
+    if hasattr(engine, "num_replicas_in_sync"):  # tf.distribute
+        return engine.num_replicas_in_sync
+    return int(engine.device_mesh.devices.size)  # keras.distribution
 
 
 def build_regressor(input_dim=8, units=16):
@@ -96,18 +135,18 @@ def demo(seed=0, epochs=5, verbose=0):
     cpu_devices = use_logical_cpus(2)  # works only if TensorFlow has not started yet
     x, y = make_data(seed)
     started = time.perf_counter()
-    strategy = tf.distribute.MirroredStrategy()  # every GPU; with none, every logical CPU
+    strategy = data_parallel()  # every device: two logical CPUs here
     built = time.perf_counter()
     model, losses = train_under(strategy, x, y, seed=seed, epochs=epochs)
     trained = time.perf_counter()
-    _, single_losses = train_under(tf.distribute.OneDeviceStrategy("/cpu:0"), x, y,
-                                   seed=seed, epochs=epochs)
-    replicas = strategy.num_replicas_in_sync
+    _, single_losses = train_under(data_parallel(["cpu:0"]), x, y, seed=seed, epochs=epochs)
+    replicas = replicas_of(strategy)
+    backend = keras.config.backend()
     if cpu_devices == 1 and verbose:  # say so: one device is no data parallelism
-        print("One CPU device only: TensorFlow had started before use_logical_cpus(2) could "
+        print(f"One CPU device only: {backend} had started before use_logical_cpus(2) could "
               "split it. Run this file as its own process to train on two replicas.")
     elif verbose:
-        print(f"{replicas} replicas in sync on {strategy.extended.worker_devices}")
+        print(f"{replicas} replicas in sync on {backend}")
     return {
         "metric": f"|loss on {replicas} replica(s) - loss on 1 device|",
         "value": abs(losses[-1] - single_losses[-1]),

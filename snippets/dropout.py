@@ -6,6 +6,7 @@ Aliases: dropout-layer, inverted-dropout, drop-out
 Use when: overfitting, prevent overfitting, randomly drop units, dropout rate, dropout at inference
 See also: batch-norm, weight-regularization, early-stopping
 Functions: build_dropout_model, apply_dropout
+Backends: tensorflow, jax, torch
 
 ## Note
 

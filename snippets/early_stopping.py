@@ -7,6 +7,7 @@ Use when: overfitting, when to stop training, how many epochs, validation loss s
     restore best weights
 See also: weight-regularization, dropout, batch-norm
 Functions: build_overfitting_model, train_with_early_stopping
+Backends: tensorflow, jax, torch
 
 ## Note
 

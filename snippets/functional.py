@@ -7,6 +7,7 @@ Use when: several inputs or outputs, skip connections, shared layers, feature ex
     an inner layer, clone a model
 See also: sequential, pytorch
 Functions: build_functional_model, feature_extractor
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -7,6 +7,7 @@ Use when: generate images, generate data from noise, generator and discriminator
     trainable flag
 See also: cnn, basics
 Functions: build_generator, build_discriminator, build_gan, train_step
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -9,6 +9,7 @@ See also: metrics, basics, activations
 Functions: mean_squared_error, mean_absolute_error, huber, binary_crossentropy,
     categorical_crossentropy, sparse_categorical_crossentropy, hinge, kl_divergence,
     keras_losses
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -7,6 +7,7 @@ Use when: learning rate decay, reduce the learning rate over time, decay argumen
     reducelronplateau error
 See also: optimizers
 Functions: make_schedule, make_sgd, schedule_curve
+Backends: tensorflow, jax, torch
 
 ## Note
 

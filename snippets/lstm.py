@@ -7,6 +7,7 @@ Use when: time series, forecasting, long sequences, predict the next value, vani
     through time, gated memory
 See also: rnn, transformer
 Functions: build_lstm, noisy_sine_windows, mixed_length_batches
+Backends: tensorflow, jax, torch
 
 ## Note
 

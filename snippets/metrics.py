@@ -9,6 +9,7 @@ Use when: judging a classifier on imbalanced classes, class imbalance, precision
 See also: losses, basics
 Functions: binary_head_metrics, softmax_head_metrics, mean_relative_error,
     regression_head_metrics
+Backends: tensorflow, jax, torch
 
 ## Note
 

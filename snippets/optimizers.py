@@ -7,6 +7,7 @@ Aliases: optimizer, sgd, momentum, adam, rmsprop, adagrad
 Use when: which optimizer, compare optimizers, momentum, adaptive learning rate, lr argument error
 See also: lr-schedule, basics
 Functions: make_optimizers, build_model, compare_optimizers
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -8,6 +8,7 @@ Use when: port a pytorch model to keras, convert pytorch weights, channels first
     nllloss
 See also: functional, sequential
 Functions: build_torch_net, build_keras_twin, copy_torch_weights
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -6,6 +6,7 @@ Aliases: simplernn, simple-rnn, recurrent
 Use when: time series, sequences, forecasting, predict the next value, sequences of any length
 See also: lstm, transformer
 Functions: build_rnn, noisy_sine_windows, mixed_length_batches
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -7,6 +7,7 @@ Use when: stack of layers, model has no input shape, input_shape warning, count_
     unbuilt model, count parameters
 See also: functional, basics
 Functions: build_sequential_model
+Backends: tensorflow, jax, torch
 
 ## Note
 

@@ -7,6 +7,7 @@ Use when: attention, text classification, tokens, positional embedding, custom l
     reload a custom layer, residual connections
 See also: rnn, lstm
 Functions: TransformerBlock, TokenAndPositionEmbedding, build_classifier
+Backends: tensorflow, jax, torch
 
 ## Note
 

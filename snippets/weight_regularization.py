@@ -6,6 +6,7 @@ Aliases: l1, l2, l1l2, l1_l2, weight-decay, regularizer
 Use when: overfitting, prevent overfitting, weight decay, penalty on weights, sparse weights
 See also: dropout, early-stopping, optimizers
 Functions: make_regularizer, build_regularized_model, regularization_penalty
+Backends: tensorflow, jax, torch
 
 ## Note
 

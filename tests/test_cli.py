@@ -290,7 +290,8 @@ FUZZ_WORDS = ["--json", "--color", "always", "never", "--code", "--seed", "0", "
               "--force", "--out", "--to", "--format", "markdown", "notebook", "html", "--topic",
               "--help", "--version", "-", "", "cnn", "losses", "activations", "learning-curves",
               "gan", "a.png", "a.svg", "a.gif", "x.py", "sub/", "missing/x.py", "/dev/null",
-              "/dev/full", "--", "-x", "\x00", "é", "\u202e", "\n"]
+              "/dev/full", "--", "-x", "\x00", "é", "\u202e", "\n", "--backend", "jax", "torch",
+              "nosuch", "--all-backends"]
 
 
 def fake_result(card, **_options):
@@ -303,9 +304,14 @@ def fake_result(card, **_options):
 @pytest.fixture
 def no_training(monkeypatch):
     """run, check and plot go through their argument checks, then stop short of TensorFlow."""
-    from cheatsheet import plots, runner
+    from types import SimpleNamespace
 
-    monkeypatch.setattr(runner, "load_keras", lambda command="run": None)
+    from cheatsheet import backends, plots, runner
+
+    keras = SimpleNamespace(config=SimpleNamespace(backend=lambda: "tensorflow"))
+    monkeypatch.setattr(runner, "load_keras", lambda command="run", backend=None: keras)
+    monkeypatch.setattr(backends, "grid", lambda cards, topics=(), seed=0, progress=None: {
+        "environment": {"python": "3", "keras": "3", "backends": {}}, "cards": []})
     monkeypatch.setattr(runner, "prepare", lambda cards: None)
     monkeypatch.setattr(runner, "run_card", fake_result)
     monkeypatch.setattr(runner, "environment", lambda: {

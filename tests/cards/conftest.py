@@ -1,10 +1,72 @@
+import os
+
 import pytest
 
+from cheatsheet import index
+from cheatsheet.cardfile import BACKENDS
 from cheatsheet.runner import load_keras
 
 # Imported here first, with file descriptor 2 silenced: TensorFlow's C++ start-up lines ignore
 # TF_CPP_MIN_LOG_LEVEL and would otherwise open every test run's output.
 keras = load_keras("the card tests")
+BACKEND = keras.config.backend()  # KERAS_BACKEND, read once at that import
+
+# Issue 12: the same card tests run on every backend (make test-backends), two ways.
+# - A test about one backend's own behaviour (a TensorFlow error message, tf.GradientTape) is
+#   marked `@pytest.mark.<backend>_only` and deselected on the others; pytest's summary line
+#   says how many. Stacked marks name several backends (tensorflow_only + jax_only: not torch).
+# - A card's tests run on every backend, but on one its `Backends:` field leaves out they are
+#   expected to fail (xfail); at the end, a card that passed all of them there fails the run:
+#   its field must then declare that backend. So the declared backends are exactly those on
+#   which its tests pass (the declared ones fail the run in the ordinary way).
+ONLY = {f"{name}_only": name for name in BACKENDS}
+
+
+def card_of(item):
+    """The card a test file is about: tests/cards/test_<module>.py -> the card of <module>."""
+    module = os.path.basename(str(item.fspath))[len("test_"):-len(".py")]
+    return next((card for card in index.CARDS if card.module == module), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    kept, deselected = [], []
+    for item in items:
+        only = [ONLY[mark.name] for mark in item.iter_markers() if mark.name in ONLY]
+        if only and BACKEND not in only:
+            deselected.append(item)
+            continue
+        card = card_of(item)
+        if card is not None and BACKEND not in card.backends:
+            item.add_marker(pytest.mark.xfail(
+                reason=f"{card.topic} does not declare {BACKEND}: "
+                       f"{dict(card.unsupported)[BACKEND]}", strict=False))
+        kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+_undeclared_outcomes = {}  # topic -> [passed?] of its tests on a backend it leaves out
+
+
+def pytest_runtest_logreport(report):
+    if not hasattr(report, "wasxfail"):  # only the tests of cards on a backend they leave out
+        return
+    module = report.nodeid.split("::")[0].rsplit("/test_", 1)[-1][:-len(".py")]
+    card = next((card for card in index.CARDS if card.module == module), None)
+    if card is not None and (report.when == "call" or report.skipped):
+        _undeclared_outcomes.setdefault(card.topic, []).append(report.passed)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    passing = sorted(topic for topic, outcomes in _undeclared_outcomes.items() if all(outcomes))
+    if passing and len(session.items) > 0:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"Backends: every test of {', '.join(passing)} passes on "
+                                f"{BACKEND}, which its Backends: field leaves out; declare it",
+                                red=True)
+        session.exitstatus = 1
 
 
 @pytest.fixture(autouse=True)

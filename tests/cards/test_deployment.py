@@ -48,6 +48,8 @@ def test_litert_outputs_within_1e_5_of_keras_for_any_batch_size(shipped):
         np.testing.assert_allclose(outputs, shipped["expected"][:rows], rtol=0, atol=1e-5)
 
 
+# TensorFlow's SavedModel; from JAX (jax2tf) the float file is 18.6 kB, the 8-bit one 69 %
+@pytest.mark.tensorflow_only
 def test_quantized_model_is_smaller_but_drifts_past_1e_5(shipped):
     quantized = deployment.convert_to_tflite(shipped["saved_model"], shipped["directory"],
                                              quantize=True)

@@ -55,7 +55,7 @@ def test_each_sgd_update_uses_the_rate_at_its_own_step():
     optimizer = lr_schedule.make_sgd(lr_schedule.make_schedule(decay_steps=10))
     variable, gradient = keras.Variable(np.zeros(3, dtype="float32")), np.array([1.0, -2.0, 0.5])
     for _ in range(30):
-        optimizer.apply([gradient.astype("float32")], [variable])
+        optimizer.apply([keras.ops.convert_to_tensor(gradient, dtype="float32")], [variable])
     total_rate = sum(closed_form(step, decay_steps=10) for step in range(30))
     np.testing.assert_allclose(keras.ops.convert_to_numpy(variable), -gradient * total_rate,
                                rtol=1e-5)
@@ -84,7 +84,7 @@ def test_legacy_decay_argument_only_warns_and_leaves_the_rate_constant():
         optimizer = keras.optimizers.SGD(learning_rate=0.01, decay=0.5)
     variable = keras.Variable(np.zeros(2, dtype="float32"))
     for _ in range(5):
-        optimizer.apply([np.ones(2, dtype="float32")], [variable])
+        optimizer.apply([keras.ops.ones(2)], [variable])  # a tensor: torch takes no NumPy
     np.testing.assert_allclose(float(optimizer.learning_rate), 0.01, rtol=1e-6)
     np.testing.assert_allclose(keras.ops.convert_to_numpy(variable), -0.05, rtol=1e-5)
 

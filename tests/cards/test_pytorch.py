@@ -131,6 +131,9 @@ def test_cross_entropy_on_log_probabilities_is_redundant_but_nll_on_scores_is_wr
     assert float(torch.nn.CrossEntropyLoss()(scores, labels)) == pytest.approx(nll, rel=1e-5)
 
 
+# Keras on the torch backend cannot import without torch
+@pytest.mark.tensorflow_only
+@pytest.mark.jax_only
 def test_module_imports_and_builds_the_twin_without_torch(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
     try:
@@ -144,6 +147,8 @@ def test_module_imports_and_builds_the_twin_without_torch(monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.tensorflow_only
+@pytest.mark.jax_only
 def test_card_runs_its_demo_as_a_script_without_torch(tmp_path):
     result = run_python("-c", WITHOUT_TORCH, str(REPO / "snippets" / "pytorch.py"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
