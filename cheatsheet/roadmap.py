@@ -28,7 +28,7 @@ TOPICS = (
     # Fundamentals
     "basics", "activations",
     # Architectures
-    "cnn", "rnn", "lstm", "transformer", "gan",
+    "cnn", "rnn", "lstm", "transformer", "gan", "autoencoder",
     # Frameworks
     "sequential", "functional", "pytorch",
     # Optimization
