@@ -38,5 +38,5 @@ TOPICS = (
     # Quick reference
     "losses", "metrics",
     # Diagnostics and deployment
-    "diagnostics", "deployment", "distributed",
+    "diagnostics", "deployment", "distributed", "multi-worker",
 )

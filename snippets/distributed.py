@@ -3,7 +3,7 @@ Title: Data-parallel training
 Description: Train one model on several devices with MirroredStrategy; its loss matches one
     device.
 Section: Diagnostics and deployment
-Aliases: multi-gpu, mirrored-strategy, data-parallel, multi-worker
+Aliases: multi-gpu, mirrored-strategy, data-parallel
 Use when: multi gpu, several devices, batch size across replicas, global batch size, scale out
     training
 See also: deployment, diagnostics
