@@ -28,7 +28,7 @@ TOPICS = (
     # Fundamentals
     "basics", "activations",
     # Architectures
-    "cnn", "rnn", "lstm", "transformer", "gan",
+    "cnn", "rnn", "lstm", "transformer", "gan", "autoencoder",
     # Frameworks
     "sequential", "functional", "pytorch",
     # Optimization
@@ -38,5 +38,5 @@ TOPICS = (
     # Quick reference
     "losses", "metrics",
     # Diagnostics and deployment
-    "diagnostics", "deployment", "distributed",
+    "diagnostics", "deployment", "distributed", "multi-worker",
 )

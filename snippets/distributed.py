@@ -3,10 +3,10 @@ Title: Data-parallel training
 Description: Train one model on several devices, on TensorFlow or JAX; its loss matches one
     device.
 Section: Diagnostics and deployment
-Aliases: multi-gpu, mirrored-strategy, data-parallel, multi-worker
+Aliases: multi-gpu, mirrored-strategy, data-parallel
 Use when: multi gpu, several devices, batch size across replicas, global batch size, scale out
     training
-See also: deployment, diagnostics
+See also: multi-worker, deployment, diagnostics
 Functions: use_logical_cpus, data_parallel, build_regressor, train_under
 Backends: tensorflow, jax; not torch: Keras 3.15 has no data-parallel engine for torch
     (keras.distribution is implemented for JAX, and torch has its own DistributedDataParallel)
