@@ -12,6 +12,8 @@ SECTIONS = (
                       "and generation."),
     ("Frameworks", "The same models in the Sequential and Functional APIs, and in PyTorch, so "
                    "you can read code written either way."),
+    ("Data", "Before training in earnest: feed examples efficiently, augment scarce ones and "
+             "balance rare classes."),
     ("Optimization", "Once a model is built, how it is trained decides whether it learns: "
                      "optimizers and learning-rate schedules."),
     ("Regularization", "A model that trains well can still memorize: penalties, dropout, batch "
@@ -31,6 +33,8 @@ TOPICS = (
     "cnn", "rnn", "lstm", "transformer", "gan",
     # Frameworks
     "sequential", "functional", "pytorch",
+    # Data
+    "class-imbalance",
     # Optimization
     "optimizers", "lr-schedule",
     # Regularization
