@@ -34,7 +34,7 @@ TOPICS = (
     # Frameworks
     "sequential", "functional", "pytorch",
     # Data
-    "class-imbalance",
+    "data-pipeline", "class-imbalance",
     # Optimization
     "optimizers", "lr-schedule",
     # Regularization
