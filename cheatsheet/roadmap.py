@@ -36,7 +36,7 @@ TOPICS = (
     # Data
     "data-pipeline", "class-imbalance",
     # Optimization
-    "optimizers", "lr-schedule",
+    "optimizers", "lr-schedule", "transfer-learning",
     # Regularization
     "weight-regularization", "dropout", "batch-norm", "early-stopping",
     # Quick reference

@@ -2,9 +2,9 @@
 Title: Data pipelines
 Description: Feed fit() batches from a PyDataset or tf.data, with Normalization adapted to the data.
 Section: Data
-Aliases: pydataset, tf.data, tfdata, dataset, input-pipeline, normalization, adapt, prefetch
+Aliases: pydataset, tf.data, tfdata, dataset, input-pipeline, adapt, prefetch, standardization
 Use when: data pipeline, data loader, feed data in batches, data does not fit in memory,
-    shuffle data, batch data, prefetch, standardize features, normalize inputs, input pipeline
+    shuffle data, batch data, prefetch, standardize features, feature scaling, input pipeline
 See also: class-imbalance, batch-norm, sequential
 Functions: ArrayBatches, make_tf_dataset, build_classifier, load_data
 
