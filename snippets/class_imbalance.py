@@ -19,7 +19,7 @@ in total), which is the same as passing `sample_weight=` with that weight per ex
 weights can also weigh single examples. The weighted loss Keras reports is sum(w * loss) / n,
 divided by the number of examples, not by the sum of the weights. Weights move the decision
 boundary toward the common class: on the demo's 95/5 problem, minority recall at threshold 0.5,
-measured on held-out data, rises from about 0.35 to about 0.85 (precision falls). The other lever
+measured on held-out data, rises from about 0.3 to about 0.8 (precision falls). The other lever
 is the threshold itself: keep the plain model and pick the threshold on validation data from the
 precision-recall curve (best_threshold maximizes F1). Judge with precision, recall and PR-AUC
 (`keras.metrics.AUC(curve="PR")`), which ignore the easy majority, never with accuracy.

@@ -134,6 +134,7 @@ def test_transferred_model_beats_the_same_model_from_scratch_measured_by_sklearn
     assert accuracies[0] == pytest.approx(transferred["value"])  # the demo's figure, re-measured
     assert accuracies[1] == pytest.approx(scratch["value"])
     assert accuracies[0] >= transferred["target"] == 0.85 > accuracies[1]
+    assert accuracies[0] > 0.87  # note: "about 0.9"
     assert transferred_model.count_params() == scratch_model.count_params()  # the same network
 
 
