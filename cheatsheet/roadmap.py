@@ -12,6 +12,8 @@ SECTIONS = (
                       "and generation."),
     ("Frameworks", "The same models in the Sequential and Functional APIs, and in PyTorch, so "
                    "you can read code written either way."),
+    ("Data", "Before training in earnest: feed examples efficiently, augment scarce ones and "
+             "balance rare classes."),
     ("Optimization", "Once a model is built, how it is trained decides whether it learns: "
                      "optimizers and learning-rate schedules."),
     ("Regularization", "A model that trains well can still memorize: penalties, dropout, batch "
@@ -31,8 +33,10 @@ TOPICS = (
     "cnn", "rnn", "lstm", "transformer", "gan", "autoencoder",
     # Frameworks
     "sequential", "functional", "pytorch",
+    # Data
+    "data-pipeline", "class-imbalance",
     # Optimization
-    "optimizers", "lr-schedule",
+    "optimizers", "lr-schedule", "transfer-learning",
     # Regularization
     "weight-regularization", "dropout", "batch-norm", "early-stopping",
     # Quick reference
