@@ -173,6 +173,17 @@ def count_number(text):
     return value
 
 
+def job_count(text):
+    """A --jobs value: a whole number from 1 to 64, else a usage error (exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {shown(text)!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"{value} is not between 1 and 64")
+    return value
+
+
 def terminal_width():
     """Columns of the terminal on stdout, $COLUMNS, or 80. os.get_terminal_size, not shutil's:
     argparse would import shutil on every parser it builds, ~3 ms of each lookup's start-up."""
@@ -246,6 +257,9 @@ def build_parser():
     check = command("check", cmd_check, "run every card (or the named ones): smoke-test a machine",
                     parents=(as_json, seeded))
     check.add_argument("topics", nargs="*", metavar="TOPIC", help="cards to run (default: all)")
+    check.add_argument("--jobs", type=job_count, default=None, metavar="N",
+                       help="worker processes, each importing Keras once (default: one per "
+                            "core, at most 4; 1 runs every card in this process)")
     which = check.add_mutually_exclusive_group()
     which.add_argument("--backend", choices=BACKENDS, default=None,
                        help="Keras backend to run the cards on (default: $KERAS_BACKEND, else "
@@ -441,46 +455,77 @@ def cmd_run(args):
 def cmd_check(args):
     import time
 
-    from . import runner
+    from . import runner, workers
 
     started = time.perf_counter()  # the total is wall time: the Keras import and all
     cards = [lookup(topic) for topic in args.topics] or list(index.CARDS)
     cards = [card for card in index.CARDS if card in cards]  # roadmap order, each card once
     if args.all_backends:
         return check_all_backends(args, cards)
-    # first, so the header, not the first card, shows its cost; --backend before keras's import
-    keras = runner.load_keras("check", backend=args.backend)
-    backend = keras.config.backend()
+    jobs = workers.default_jobs() if args.jobs is None else args.jobs
+    if jobs > 1 and len(cards) > 1:  # workers: this process never imports Keras
+        backend = runner.chosen_backend(args.backend)
+        runner.require_keras("check", backend)
+    else:  # --backend before keras's import; the header, not the first card, shows its cost
+        backend = runner.load_keras("check", backend=args.backend).config.backend()
     skipped = [runner.unsupported(card, backend) for card in cards if backend not in card.backends]
     cards = [card for card in cards if backend in card.backends]
-    runner.prepare(cards)
-    environment = runner.environment()
-    if not args.json:
-        print(render.check_header(environment), flush=True)
-        for result in skipped:
-            print(render.check_row(result, runner.figure_line(result)), flush=True)
-    results = []
-    for card in cards:
-        result = runner.run_card(card, seed=args.seed, quiet=True)
-        results.append(result)
-        if not args.json:  # one row as each card finishes: the progress of a long check
-            print(render.check_row(result, runner.figure_line(result)), flush=True)
-    failed = [result["topic"] for result in results if result["status"] != "ok"]
-    if args.json:
-        order = [card.topic for card in index.CARDS]
-        print_json({"environment": environment, "results": [
-            {key: value for key, value in runner.json_ready(result).items() if key != "history"}
-            for result in sorted(results + skipped, key=lambda found: order.index(found["topic"]))
-        ]})
+    report = CheckReport(args.json, skipped)
+    if jobs > 1 and len(cards) > 1:
+        try:
+            results = workers.run([card.topic for card in cards], jobs, backend=args.backend,
+                                  seed=args.seed, on_environment=report.header,
+                                  on_result=report.row)
+        except workers.WorkerError as error:
+            raise CheatsheetError(f"check could not start a worker process: {error}") from None
     else:
-        total = time.perf_counter() - started
+        runner.prepare(cards)
+        report.header(runner.environment())
+        results = [report.row(runner.run_card(card, seed=args.seed, quiet=True))
+                   for card in cards]
+    return report.finish(results, time.perf_counter() - started, backend)
+
+
+class CheckReport:
+    """check's table: the header once the environment is known, then a row as each card ends
+    (the progress of a long check), then the summary; or, with --json, all of it at the end."""
+
+    def __init__(self, as_json, skipped):
+        self.as_json, self.skipped, self.environment = as_json, skipped, None
+
+    def header(self, environment):
+        self.environment = environment
+        if not self.as_json:
+            print(render.check_header(environment), flush=True)
+            for result in self.skipped:
+                self.row(result)
+
+    def row(self, result):
+        from . import runner
+
+        if not self.as_json:
+            print(render.check_row(result, runner.figure_line(result)), flush=True)
+        return result
+
+    def finish(self, results, total, backend):
+        from . import runner
+
+        failed = [result["topic"] for result in results if result["status"] != "ok"]
+        if self.as_json:
+            order = [card.topic for card in index.CARDS]
+            found = sorted(results + self.skipped, key=lambda result: order.index(result["topic"]))
+            print_json({"environment": self.environment, "results": [
+                {key: value for key, value in runner.json_ready(result).items()
+                 if key != "history"} for result in found]})
+            return 1 if failed else 0
+        imported = (self.environment or {}).get("import_seconds", 0.0)
         print(f"\n{len(results) - len(failed)} of {len(results)} cards met their targets "
-              f"in {total:.1f} s (Keras import {environment['import_seconds']:.1f} s)"
+              f"in {total:.1f} s (Keras import {imported:.1f} s)"
               + (f"; not met: {', '.join(failed)}" if failed else ""))
-    if skipped and not args.json:
-        print(f"not run on {backend}, which they do not declare: "
-              f"{', '.join(result['topic'] for result in skipped)}")
-    return 1 if failed else 0
+        if self.skipped:
+            print(f"not run on {backend}, which they do not declare: "
+                  f"{', '.join(result['topic'] for result in self.skipped)}")
+        return 1 if failed else 0
 
 
 def check_all_backends(args, cards):

@@ -73,6 +73,24 @@ def choose_backend(backend):
     os.environ["KERAS_BACKEND"] = backend
 
 
+def chosen_backend(backend=None):
+    """The backend Keras starts on, found without importing it as Keras finds it: `backend`
+    (--backend), else $KERAS_BACKEND, else the config file ($KERAS_HOME or ~/.keras, then
+    keras.json's "backend"), else tensorflow."""
+    if backend:
+        return backend
+    if os.environ.get("KERAS_BACKEND"):
+        return os.environ["KERAS_BACKEND"]
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    try:
+        import json
+
+        with open(os.path.join(home, "keras.json"), encoding="utf-8") as file:
+            return json.load(file).get("backend") or "tensorflow"
+    except (OSError, ValueError, AttributeError):
+        return "tensorflow"
+
+
 def load_keras(command="run", backend=None):
     """Import Keras 3 (and its backend) once, or explain in one line how to install it."""
     if backend is not None:
@@ -86,19 +104,36 @@ def load_keras(command="run", backend=None):
         with quiet_stderr():
             import keras
     except ImportError as error:
-        missing = getattr(error, "name", None) or "tensorflow"
-        chosen = os.environ.get("KERAS_BACKEND", "tensorflow")
-        if chosen != "tensorflow" and missing.split(".")[0] in (chosen, "jaxlib"):
-            raise CheatsheetError(f"'{command}' on the {chosen} backend needs {missing}, which "
-                                  f"cannot be imported: {BACKEND_INSTALL.get(chosen, '')}"
-                                  ) from None
-        raise CheatsheetError(f"'{command}' needs TensorFlow with Keras 3, but {missing} cannot "
-                              f"be imported: {INSTALL_HINT}") from None
+        raise missing_library(command, getattr(error, "name", None) or "tensorflow") from None
     import logging
 
     logging.getLogger("tensorflow").setLevel(logging.ERROR)  # e.g. tf.function retracing advice
     _import_seconds["keras"] = time.perf_counter() - started
     return keras
+
+
+def missing_library(command, missing):
+    """The one-line error for a Keras, or a backend library, that cannot be imported."""
+    chosen = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if chosen != "tensorflow" and missing.split(".")[0] in (chosen, "jaxlib"):
+        return CheatsheetError(f"'{command}' on the {chosen} backend needs {missing}, which "
+                               f"cannot be imported: {BACKEND_INSTALL.get(chosen, '')}")
+    return CheatsheetError(f"'{command}' needs TensorFlow with Keras 3, but {missing} cannot "
+                           f"be imported: {INSTALL_HINT}")
+
+
+def require_keras(command, backend):
+    """Refuse, without importing them, when Keras or the backend's library is not installed:
+    what a worker process would find out only after starting."""
+    import importlib.util
+
+    for name in ("keras", backend):
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise missing_library(command, name)
 
 
 _import_seconds = {}  # "keras" or a snippet module -> seconds its first import took

@@ -50,7 +50,7 @@ def test_show_prints_the_backends_and_json_carries_them(cli):
 # -- check --backend and check --all-backends ----------------------------------------------------
 
 def test_an_unknown_backend_is_a_usage_error_listing_the_valid_names(cli):
-    result = cli("check", "--backend", "nosuch")
+    result = cli("check", "--jobs", "1", "--backend", "nosuch")
     assert result.status == 2
     assert "invalid choice: 'nosuch' (choose from 'tensorflow', 'jax', 'torch')" in result.err
 
@@ -98,7 +98,7 @@ def test_the_grid_marks_each_cell_and_fails_only_on_declared_backends(cli, monke
         "jax": {"status": "ran", "results": {"cnn": MISSED, "deployment": canned("ok", 2.5)}},
         "torch": {"status": "not installed", "install": "pip install torch --index-url x"},
     })
-    result = cli("check", "--all-backends", "cnn", "deployment")
+    result = cli("check", "--jobs", "1", "--all-backends", "cnn", "deployment")
     assert result.status == 1
     lines = result.out.splitlines()
     assert lines[0].startswith("Python ") and " · Keras " in lines[0]
@@ -119,7 +119,7 @@ def test_a_broken_backend_is_one_line_in_its_cells_and_the_others_go_on(cli, mon
         "jax": {"status": "broken", "error": "ImportError: jaxlib version 0.1 is too old"},
         "torch": {"status": "ran", "results": {"cnn": canned("ok")}},
     })
-    result = cli("check", "--all-backends", "cnn", "--json")
+    result = cli("check", "--jobs", "1", "--all-backends", "cnn", "--json")
     assert result.status == 1
     import json
 

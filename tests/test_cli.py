@@ -291,7 +291,7 @@ FUZZ_WORDS = ["--json", "--color", "always", "never", "--code", "--seed", "0", "
               "--help", "--version", "-", "", "cnn", "losses", "activations", "learning-curves",
               "gan", "a.png", "a.svg", "a.gif", "x.py", "sub/", "missing/x.py", "/dev/null",
               "/dev/full", "--", "-x", "\x00", "é", "\u202e", "\n", "--backend", "jax", "torch",
-              "nosuch", "--all-backends"]
+              "nosuch", "--all-backends", "--jobs", "1", "2", "0"]
 
 
 def fake_result(card, **_options):
@@ -301,21 +301,33 @@ def fake_result(card, **_options):
             "history": {"loss": [1.0, 0.5]}, "outcome": {"history": {"loss": [1.0, 0.5]}}}
 
 
+def fake_environment():
+    return {"import_seconds": 0.0, "python": "3", "keras": "3", "backend": "jax", "devices": []}
+
+
 @pytest.fixture
 def no_training(monkeypatch):
     """run, check and plot go through their argument checks, then stop short of TensorFlow."""
     from types import SimpleNamespace
 
-    from cheatsheet import backends, plots, runner
+    from cheatsheet import backends, plots, runner, workers
 
     keras = SimpleNamespace(config=SimpleNamespace(backend=lambda: "tensorflow"))
     monkeypatch.setattr(runner, "load_keras", lambda command="run", backend=None: keras)
     monkeypatch.setattr(backends, "grid", lambda cards, topics=(), seed=0, progress=None: {
         "environment": {"python": "3", "keras": "3", "backends": {}}, "cards": []})
+
+    def in_workers(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None):
+        on_environment(fake_environment())
+        results = [fake_result(index.find(topic)) for topic in topics]
+        for result in results:
+            on_result(result)
+        return results
+
+    monkeypatch.setattr(workers, "run", in_workers)
     monkeypatch.setattr(runner, "prepare", lambda cards: None)
     monkeypatch.setattr(runner, "run_card", fake_result)
-    monkeypatch.setattr(runner, "environment", lambda: {
-        "import_seconds": 0.0, "python": "3", "keras": "3", "backend": "jax", "devices": []})
+    monkeypatch.setattr(runner, "environment", fake_environment)
     monkeypatch.setattr(plots, "image_bytes", lambda *args, **kwargs: b"picture")
 
 

@@ -52,7 +52,7 @@ def test_check_goes_on_past_a_broken_card_and_exits_1(cli, monkeypatch):
         raise RuntimeError("the lab machine is out of memory")
 
     monkeypatch.setattr(activations, "demo", broken)
-    result = cli("check", "activations", "basics")
+    result = cli("check", "--jobs", "1", "activations", "basics")
     assert result.status == 1
     assert "TensorFlow" in result.out and "Keras" in result.out and "devices:" in result.out
     rows = {line.split()[0]: line for line in result.out.splitlines()
@@ -63,13 +63,13 @@ def test_check_goes_on_past_a_broken_card_and_exits_1(cli, monkeypatch):
 
 
 def test_check_json(cli):
-    report = json.loads(cli("check", "activations", "--json").out)
+    report = json.loads(cli("check", "--jobs", "1", "activations", "--json").out)
     assert report["environment"]["backend"]
     assert [row["status"] for row in report["results"]] == ["ok"]
 
 
 def test_check_unknown_topic_fails_before_running_anything(cli):
-    result = cli("check", "basics", "trnasformer")
+    result = cli("check", "--jobs", "1", "basics", "trnasformer")
     assert result.status == 1 and result.err.startswith("Error: no card named 'trnasformer'")
     assert result.out == ""
 
@@ -232,7 +232,7 @@ def test_check_total_is_the_wall_time_with_the_keras_import(cli):
     import time
 
     started = time.perf_counter()
-    result = cli("check", "activations", "losses")
+    result = cli("check", "--jobs", "1", "activations", "losses")
     wall = time.perf_counter() - started
     match = re.search(r"met their targets in ([0-9.]+) s \(Keras import ([0-9.]+) s\)",
                       result.out)
@@ -263,11 +263,76 @@ def test_check_goes_on_past_a_card_whose_library_is_missing(cli, monkeypatch):
         return real_load(card, command)
 
     monkeypatch.setattr(runner, "load_card_module", without_litert)
-    result = cli("check", "losses", "activations")
+    result = cli("check", "--jobs", "1", "losses", "activations")
     assert result.status == 1
     assert "pip install ai-edge-litert" in result.out and "1 of 2 cards" in result.out
 
 
 def test_check_runs_each_named_card_once_in_roadmap_order(cli):
-    report = json.loads(cli("check", "losses", "activations", "softmax", "--json").out)
+    report = json.loads(cli("check", "--jobs", "1", "losses", "activations", "softmax",
+                            "--json").out)
     assert [row["topic"] for row in report["results"]] == ["activations", "losses"]
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two", "65"])
+def test_a_bad_jobs_count_is_a_usage_error(cli, jobs):
+    result = cli("check", "activations", "--jobs", jobs)
+    assert result.status == 2 and "--jobs" in result.err
+
+
+@pytest.mark.slow
+def test_check_in_workers_gives_the_same_table_in_card_order_as_one_process():
+    argv = ("-m", "cheatsheet", "check", "losses", "activations", "distributed", "--json")
+    one = run_python(*argv, "--jobs", "1", timeout=300)
+    two = run_python(*argv, "--jobs", "2", timeout=300)
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    rows = [[(row["topic"], row["status"], row["metric"], row["value"])
+             for row in json.loads(run.stdout)["results"]] for run in (one, two)]
+    assert rows[0] == rows[1]  # same seed, same figures, whichever process ran the card
+    assert [topic for topic, *_ in rows[1]] == ["activations", "losses", "distributed"]
+    # distributed ran alone, in a fresh worker whose prepare() came first: two replicas.
+    assert rows[1][2][2].startswith("|loss on 2 replica(s)")
+
+
+@pytest.mark.slow
+def test_interrupting_check_stops_every_worker(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import REPO
+
+    token = f"cheatsheet-test-{os.getpid()}-{time.time_ns()}"  # marks this test's processes
+
+    def ours():
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/environ", "rb") as file:
+                    if token.encode() in file.read():
+                        found.append(int(pid))
+            except OSError:
+                pass
+        return found
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cheatsheet", "check", "--jobs", "2", "cnn", "lstm", "rnn"],
+        cwd=REPO, env={**os.environ, "CHEATSHEET_TEST_TOKEN": token},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().startswith("Python")  # the header: a worker is up
+        deadline = time.monotonic() + 120
+        while len(ours()) < 3 and time.monotonic() < deadline:  # check and its two workers
+            time.sleep(0.1)
+        assert len(ours()) == 3
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and err.strip() == "Interrupted."
+    deadline = time.monotonic() + 10
+    while ours() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ours() == []

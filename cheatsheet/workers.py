@@ -1,0 +1,217 @@
+"""`check --jobs N`: cards run in N worker processes that each import Keras once.
+
+Most of a card's time is Python and graph tracing on one core, so two cards run side by side
+on two cores in about the time of one. A worker is `python -m cheatsheet.workers [TOPIC ...]`:
+it imports Keras (on $KERAS_BACKEND), calls the named cards' prepare(), answers one JSON line
+with its environment, then one JSON line per topic it reads on stdin. The parent hands each
+idle worker the next card, prints results in the card order, and owns every worker: they run
+in their own session (a Ctrl-C reaches only the parent), and the parent kills them on any way
+out, so no process outlives `check`. Cards in ALONE need the whole machine and run last, each
+in a fresh worker with nothing beside it.
+"""
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+
+# Cards that start processes or split the devices of their own: each runs alone, in a fresh
+# worker whose prepare() comes before Keras's first op.
+ALONE = frozenset({"distributed", "multi-worker"})
+MAX_DEFAULT_JOBS = 4  # each worker holds its own Keras, ~0.6 GiB: more cores, not more memory
+
+
+def default_jobs():
+    """Workers for `check` by default: one per core, at most MAX_DEFAULT_JOBS."""
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_JOBS))
+
+
+class WorkerError(Exception):
+    """A worker that could not start, or stopped before it answered."""
+
+
+class Worker:
+    """One worker process and its protocol pipes."""
+
+    def __init__(self, backend=None, prepare=()):
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        environment = dict(os.environ)
+        environment["PYTHONPATH"] = os.pathsep.join(
+            [package_root, *filter(None, [environment.get("PYTHONPATH")])])
+        if backend:
+            environment["KERAS_BACKEND"] = backend
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cheatsheet.workers", *prepare],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True, encoding="utf-8", env=environment, start_new_session=True)
+        self.topic = None  # the card it is running
+
+    def send(self, topic, seed):
+        self.topic = topic
+        self.process.stdin.write(json.dumps({"topic": topic, "seed": seed}) + "\n")
+        self.process.stdin.flush()
+
+    def receive(self):
+        """The worker's next answer, or WorkerError if it stopped instead."""
+        line = self.process.stdout.readline()
+        if not line:
+            status = self.process.wait()
+            raise WorkerError(f"the worker process stopped (exit status {status})")
+        return json.loads(line)
+
+    def stop(self):
+        """End the worker, politely if it is idle, by force if not; reap it either way."""
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()  # an idle worker exits at the end of its input
+                self.process.wait(timeout=0 if self.topic else 5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+def start(backend=None, prepare=()):
+    """A ready worker and the environment it reports; WorkerError if it cannot start."""
+    worker = Worker(backend, prepare)
+    try:
+        answer = worker.receive()
+    except BaseException:
+        worker.stop()
+        raise
+    if "error" in answer:
+        worker.stop()
+        raise WorkerError(answer["error"])
+    return worker, answer["environment"]
+
+
+def run(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None):
+    """Run the cards named by `topics` (in that order) in `jobs` workers; [result] in order.
+
+    `on_environment(environment)` is called once the first worker is up (the check header),
+    `on_result(result)` for each result in order as soon as all before it are in.
+    """
+    parallel = [topic for topic in topics if topic not in ALONE]
+    alone = [topic for topic in topics if topic in ALONE]
+    results, printed, workers = {}, [0], []
+
+    def done(topic, result):
+        results[topic] = result
+        while printed[0] < len(topics) and topics[printed[0]] in results:
+            if on_result is not None:
+                on_result(results[topics[printed[0]]])
+            printed[0] += 1
+
+    try:
+        first, environment = start(backend, prepare=alone[:1] if not parallel else ())
+        workers.append(first)
+        if on_environment is not None:
+            on_environment(environment)
+        if parallel:
+            workers += [start(backend)[0] for _ in range(min(jobs, len(parallel)) - 1)]
+            _run_parallel(workers, parallel, backend, seed, done)
+            for worker in workers:
+                worker.stop()
+            workers.clear()
+        for topic in alone:
+            if not workers:
+                workers.append(start(backend, prepare=[topic])[0])
+            worker = workers.pop()
+            try:
+                worker.send(topic, seed)
+                done(topic, worker.receive())
+            except WorkerError as error:
+                done(topic, lost(topic, error))
+            finally:
+                worker.stop()
+    finally:
+        for worker in workers:
+            worker.stop()
+    return [results[topic] for topic in topics]
+
+
+def _run_parallel(workers, topics, backend, seed, done):
+    waiting = list(topics)
+    selector = selectors.DefaultSelector()
+    try:
+        for worker in workers:
+            selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+            worker.send(waiting.pop(0), seed)
+            if not waiting:
+                break
+        busy = sum(worker.topic is not None for worker in workers)
+        while busy:
+            for key, _ in selector.select():
+                worker = key.data
+                topic = worker.topic
+                try:
+                    done(topic, worker.receive())
+                except WorkerError as error:  # a crashed card: report it, go on with a new one
+                    done(topic, lost(topic, error))
+                    selector.unregister(worker.process.stdout)
+                    worker.topic = None
+                    worker.stop()
+                    workers.remove(worker)
+                    busy -= 1
+                    if waiting:
+                        worker, _ = start(backend)
+                        workers.append(worker)
+                        selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+                        worker.send(waiting.pop(0), seed)
+                        busy += 1
+                    continue
+                worker.topic = None
+                if waiting:
+                    worker.send(waiting.pop(0), seed)
+                else:
+                    busy -= 1
+    finally:
+        selector.close()
+
+
+def lost(topic, error):
+    """The result of a card whose worker stopped under it."""
+    from . import index
+
+    card = index.find(topic)
+    return {"topic": topic, "title": card.title if card else topic, "status": "error",
+            "error": str(error), "seconds": {"import": 0.0, "total": 0.0}}
+
+
+def serve(prepare_topics):
+    """The worker's side: Keras once, then one card per line of stdin, one JSON line back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker ends
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # what a demo prints must not mix with the answers
+
+    def answer(value):  # NumPy scalars as Python numbers, anything else as its text
+        answers.write(json.dumps(value, default=lambda item: item.item()
+                                 if hasattr(item, "item") else str(item)) + "\n")
+
+    from . import index, runner
+    from .errors import CheatsheetError
+
+    try:
+        runner.load_keras("check")
+        runner.prepare([index.find(topic) for topic in prepare_topics])
+        answer({"environment": runner.environment()})
+    except CheatsheetError as error:
+        answer({"error": str(error)})
+        return 1
+    for line in sys.stdin:
+        request = json.loads(line)
+        result = runner.run_card(index.find(request["topic"]), seed=request["seed"], quiet=True)
+        answer({key: value for key, value in runner.json_ready(result).items()
+                if key != "history"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve(sys.argv[1:]))
