@@ -32,7 +32,7 @@ TOPICS = (
     # Frameworks
     "sequential", "functional", "pytorch",
     # Optimization
-    "optimizers", "lr-schedule",
+    "optimizers", "adamw", "lr-schedule",
     # Regularization
     "weight-regularization", "dropout", "batch-norm", "early-stopping",
     # Quick reference
