@@ -26,7 +26,7 @@ SECTIONS = (
 # section in its own header; `list`, `roadmap` and `export` group by it, then follow this order).
 TOPICS = (
     # Fundamentals
-    "basics", "activations",
+    "basics", "activations", "weight-init",
     # Architectures
     "cnn", "rnn", "lstm", "transformer", "gan",
     # Frameworks
