@@ -32,7 +32,7 @@ TOPICS = (
     # Frameworks
     "sequential", "functional", "pytorch",
     # Optimization
-    "optimizers", "adamw", "lr-schedule",
+    "optimizers", "adamw", "lr-schedule", "callbacks",
     # Regularization
     "weight-regularization", "dropout", "batch-norm", "early-stopping",
     # Quick reference
