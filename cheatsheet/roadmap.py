@@ -30,7 +30,7 @@ TOPICS = (
     # Architectures
     "cnn", "rnn", "lstm", "transformer", "gan",
     # Frameworks
-    "sequential", "functional", "pytorch",
+    "sequential", "functional", "pytorch", "custom-training",
     # Optimization
     "optimizers", "adamw", "lr-schedule", "callbacks",
     # Regularization
