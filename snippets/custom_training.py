@@ -8,7 +8,8 @@ Use when: write a training loop by hand, custom training loop, gradient tape,
     tf.GradientTape, jax value_and_grad, stateless_call, loss.backward in keras, train_step,
     apply gradients by hand
 See also: basics, pytorch, optimizers, gan
-Functions: train_step_tensorflow, train_step_jax, train_step_torch, train_by_hand
+Functions: train_step_tensorflow, train_step_jax, compiled_jax_step, train_step_torch,
+    train_by_hand
 
 ## Note
 
@@ -37,6 +38,7 @@ running backend.
   and rate, not the slots (Adam's m and v per weight) that stateless_apply takes.
 """
 
+import functools
 import time
 
 import keras
@@ -59,28 +61,37 @@ def train_step_tensorflow(model, optimizer, loss_fn, x, y):
 
 def train_step_jax(model, optimizer, loss_fn, x, y):
     """One step on JAX: differentiate a pure function of the weights, then write them back."""
+    optimizer.build(model.trainable_variables)  # creates its slots once; later calls do nothing
+    pure_step = compiled_jax_step(model, optimizer, loss_fn)
+    variables = [model.trainable_variables, model.non_trainable_variables, optimizer.variables]
+    loss, *new_values = pure_step(*[[variable.value for variable in group] for group in variables],
+                                  x, y)
+    # JAX arrays never change in place: assign the new values back to the Keras variables.
+    for group, values in zip(variables, new_values, strict=True):
+        for variable, value in zip(group, values, strict=True):
+            variable.assign(value)
+    return float(loss)
+
+
+@functools.lru_cache(maxsize=4)
+def compiled_jax_step(model, optimizer, loss_fn):
+    """The step as a pure function of values (weights in, new weights out), jit-compiled once
+    per model instead of dispatched op by op on every batch."""
     import jax
 
-    optimizer.build(model.trainable_variables)  # creates its slots once; later calls do nothing
-
-    def compute_loss(trainable, non_trainable):
+    def compute_loss(trainable, non_trainable, x, y):
         predictions, non_trainable = model.stateless_call(trainable, non_trainable, x,
                                                           training=True)
         return loss_fn(y, predictions), non_trainable
 
-    trainable = [variable.value for variable in model.trainable_variables]
-    non_trainable = [variable.value for variable in model.non_trainable_variables]
-    (loss, non_trainable), gradients = jax.value_and_grad(compute_loss, has_aux=True)(
-        trainable, non_trainable)
-    optimizer_values = [variable.value for variable in optimizer.variables]
-    trainable, optimizer_values = optimizer.stateless_apply(optimizer_values, gradients, trainable)
-    # JAX arrays never change in place: assign the new values back to the Keras variables.
-    pairs = [*zip(model.trainable_variables, trainable, strict=True),
-             *zip(model.non_trainable_variables, non_trainable, strict=True),
-             *zip(optimizer.variables, optimizer_values, strict=True)]
-    for variable, value in pairs:
-        variable.assign(value)
-    return float(loss)
+    def pure_step(trainable, non_trainable, optimizer_values, x, y):
+        (loss, non_trainable), gradients = jax.value_and_grad(compute_loss, has_aux=True)(
+            trainable, non_trainable, x, y)
+        trainable, optimizer_values = optimizer.stateless_apply(optimizer_values, gradients,
+                                                                trainable)
+        return loss, trainable, non_trainable, optimizer_values
+
+    return jax.jit(pure_step)
 
 
 def train_step_torch(model, optimizer, loss_fn, x, y):
