@@ -28,15 +28,15 @@ SECTIONS = (
 # section in its own header; `list`, `roadmap` and `export` group by it, then follow this order).
 TOPICS = (
     # Fundamentals
-    "basics", "activations",
+    "basics", "activations", "weight-init",
     # Architectures
     "cnn", "rnn", "lstm", "transformer", "gan", "autoencoder",
     # Frameworks
-    "sequential", "functional", "pytorch",
+    "sequential", "functional", "pytorch", "custom-training",
     # Data
     "data-pipeline", "class-imbalance",
     # Optimization
-    "optimizers", "lr-schedule", "transfer-learning",
+    "optimizers", "adamw", "lr-schedule", "callbacks", "transfer-learning",
     # Regularization
     "weight-regularization", "dropout", "batch-norm", "early-stopping",
     # Quick reference

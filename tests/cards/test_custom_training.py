@@ -1,0 +1,161 @@
+import keras
+import numpy as np
+import pytest
+
+from snippets import custom_training as card
+
+from .keep_models import demo_accuracy_measured_by_sklearn
+
+BACKEND = keras.backend.backend()
+
+
+def only_on(backend):
+    """The backend's marker, and a skip where another backend runs (its step cannot run)."""
+    marker = getattr(pytest.mark, f"{backend}_only")
+    skip = pytest.mark.skipif(BACKEND != backend, reason=f"a {backend} step needs "
+                                                         f"KERAS_BACKEND={backend}")
+    return lambda test: marker(skip(test))
+
+
+def batch(size=64):
+    x_train, _, y_train, _ = card.load_data(0)
+    return x_train[:size], y_train[:size]
+
+
+def fresh(seed=0):
+    keras.utils.set_random_seed(seed)
+    return card.build_model(), keras.optimizers.Adam(learning_rate=0.01)
+
+
+def weights_of(model):
+    return [np.asarray(keras.ops.convert_to_numpy(weight)) for weight in model.weights]
+
+
+def numpy_cross_entropy(probabilities, labels):
+    probabilities = np.asarray(probabilities, dtype="float64")
+    return float(-np.mean(np.log(probabilities[np.arange(len(labels)), labels])))
+
+
+def fit_steps(x, y, batch_size):
+    """The reference: fit() on the same batches, in order, from the same start."""
+    model, optimizer = fresh()
+    model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy())
+    history = model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return history.history["loss"][0], weights_of(model)
+
+
+def assert_one_hand_step_equals_one_fit_step(step):
+    x, y = batch()
+    model, optimizer = fresh()
+    before = weights_of(model)
+    expected_loss = numpy_cross_entropy(keras.ops.convert_to_numpy(model(x)), y)  # by hand
+    loss = step(model, optimizer, keras.losses.SparseCategoricalCrossentropy(),
+                keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y))
+    fit_loss, fit_weights = fit_steps(x, y, batch_size=len(x))
+    np.testing.assert_allclose(loss, expected_loss, rtol=1e-5)
+    np.testing.assert_allclose(fit_loss, expected_loss, rtol=1e-5)
+    after = weights_of(model)
+    for hand, fitted, start in zip(after, fit_weights, before, strict=True):
+        # Adam's first step is ~0.01 * sign(gradient): 1e-5 is a thousandth of a step (fit()'s
+        # compiled step can round a near-zero gradient differently from the eager one).
+        np.testing.assert_allclose(hand, fitted, atol=1e-5)
+        assert not np.allclose(hand, start)  # the step really moved every weight
+
+
+@only_on("tensorflow")
+def test_gradient_tape_step_equals_one_fit_step():
+    assert_one_hand_step_equals_one_fit_step(card.train_step_tensorflow)
+
+
+@only_on("jax")
+def test_jax_value_and_grad_step_equals_one_fit_step():
+    assert_one_hand_step_equals_one_fit_step(card.train_step_jax)
+
+
+@only_on("torch")
+def test_torch_backward_step_equals_one_fit_step():
+    assert_one_hand_step_equals_one_fit_step(card.train_step_torch)
+
+
+def test_the_loop_picks_the_running_backends_step_and_two_steps_equal_fits_two():
+    x, y = batch(64)
+    model, optimizer = fresh()
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    step = card.TRAIN_STEPS[BACKEND]
+    for half in (slice(0, 32), slice(32, 64)):  # fit's order with shuffle=False, batch 32
+        step(model, optimizer, loss_fn, keras.ops.convert_to_tensor(x[half]),
+             keras.ops.convert_to_tensor(y[half]))
+    _, fit_weights = fit_steps(x, y, batch_size=32)
+    for hand, fitted in zip(weights_of(model), fit_weights, strict=True):
+        np.testing.assert_allclose(hand, fitted, atol=1e-5)
+
+
+@only_on("torch")
+def test_without_zero_grad_torch_applies_the_sum_of_two_batches_gradients(monkeypatch):
+    x, y = batch(64)
+    model, optimizer = fresh()
+    monkeypatch.setattr(model, "zero_grad", lambda *args, **kwargs: None)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    for half in (slice(0, 32), slice(32, 64)):
+        card.train_step_torch(model, optimizer, loss_fn, keras.ops.convert_to_tensor(x[half]),
+                              keras.ops.convert_to_tensor(y[half]))
+    _, fit_weights = fit_steps(x, y, batch_size=32)
+    gaps = [np.max(np.abs(hand - fitted))
+            for hand, fitted in zip(weights_of(model), fit_weights, strict=True)]
+    assert max(gaps) > 1e-4
+
+
+@only_on("jax")  # TensorFlow has no stateless_apply; torch's updates its tensors in place
+def test_stateless_results_change_nothing_until_assigned():
+    x, y = batch(8)
+    model, optimizer = fresh()
+    before = weights_of(model)
+    zeros = [keras.ops.zeros_like(variable.value) for variable in model.trainable_variables]
+    outputs, _ = model.stateless_call(zeros, [], keras.ops.convert_to_tensor(x))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(outputs), 0.1, rtol=1e-6)  # softmax(0)
+    assert not optimizer.built and len(optimizer.variables) == 2  # iteration, rate: no slots
+    optimizer.build(model.trainable_variables)
+    assert len(optimizer.variables) == 2 + 2 * len(model.trainable_variables)  # m and v each
+    ones = [keras.ops.ones_like(variable.value) for variable in model.trainable_variables]
+    trainable = [variable.value for variable in model.trainable_variables]
+    new_values, _ = optimizer.stateless_apply([v.value for v in optimizer.variables], ones,
+                                              trainable)
+    for weight, start in zip(weights_of(model), before, strict=True):
+        np.testing.assert_array_equal(weight, start)  # the model still holds the old weights
+    for variable, value in zip(model.trainable_variables, new_values, strict=True):
+        variable.assign(value)
+    assert all(not np.allclose(weight, start)
+               for weight, start in zip(weights_of(model), before, strict=True))
+
+
+def test_without_training_true_dropout_acts_as_at_inference():
+    inputs = keras.Input(shape=(64,))  # (batch, 64)
+    outputs = keras.layers.Dropout(0.5)(inputs)  # (batch, 64)
+    model = keras.Model(inputs, outputs)
+    x = np.ones((4, 64), dtype="float32")
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(model(x)), x)  # identity
+    trained = keras.ops.convert_to_numpy(model(x, training=True))
+    assert set(np.unique(trained)) == {0.0, 2.0}  # dropped, or scaled by 1 / (1 - 0.5)
+
+
+@pytest.fixture(scope="module")
+def demo_run():
+    return demo_accuracy_measured_by_sklearn(card, "build_model")
+
+
+def test_demo_accuracy_measured_again_by_sklearn(demo_run):
+    result, accuracy = demo_run
+    np.testing.assert_allclose(result["value"], accuracy)
+    assert accuracy >= result["target"] == 0.9
+    losses = result["history"]["loss"]
+    assert len(losses) == 5 and losses[-1] < losses[0] / 3
+    assert result["params"] == 64 * 32 + 32 + 32 * 10 + 10
+
+
+def test_a_step_that_never_applies_its_gradients_misses_the_target(monkeypatch):
+    def no_update(model, optimizer, loss_fn, x, y):
+        return float(keras.ops.convert_to_numpy(loss_fn(y, model(x, training=True))))
+
+    monkeypatch.setitem(card.TRAIN_STEPS, BACKEND, no_update)
+    result = card.demo(epochs=1)
+    assert result["value"] < 0.5 < result["target"]
