@@ -28,7 +28,7 @@ TOPICS = (
     # Fundamentals
     "basics", "activations",
     # Architectures
-    "cnn", "residual", "rnn", "lstm", "transformer", "gan",
+    "cnn", "residual", "rnn", "lstm", "gru", "transformer", "gan",
     # Frameworks
     "sequential", "functional", "pytorch",
     # Optimization
