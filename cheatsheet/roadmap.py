@@ -28,7 +28,7 @@ TOPICS = (
     # Fundamentals
     "basics", "activations",
     # Architectures
-    "cnn", "residual", "rnn", "lstm", "gru", "transformer", "gan",
+    "cnn", "residual", "rnn", "lstm", "gru", "transformer", "text", "gan",
     # Frameworks
     "sequential", "functional", "pytorch",
     # Optimization
