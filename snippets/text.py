@@ -14,18 +14,19 @@ Functions: make_vectorizer, sinusoidal_position_encoding, PositionEncoding, buil
 ## Note
 
 `TextVectorization` turns raw strings into integer ids: it lower-cases, strips punctuation,
-splits on spaces and looks each word up in a vocabulary learned by `adapt()`. Id 0 is
-reserved for padding and id 1 for unknown words ([UNK]); `output_sequence_length` pads short
-sentences with 0s to one length. `Embedding(mask_zero=True)` then marks the 0s as padding, and
-Keras passes that mask on: `MultiHeadAttention` turns it into an attention mask so no word
-attends to padding, and `GlobalAveragePooling1D` averages only the real words. So a sentence
-gets the same prediction padded to 12 or to 20 ids; without the mask the padding's embeddings
-take part and the prediction changes. Attention ignores order, so a fixed sinusoidal encoding is
-added: PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(pos / 10000^(2i/d)), no
-weights, any length. `TextVectorization` runs TensorFlow ops, so it needs TensorFlow installed;
-used as preprocessing outside the model (as here) it works on every backend and returns that
-backend's tensors. The demo labels generated reviews ('the plot was not good') positive or
-negative, which takes words in combination: 'not' flips the adjective.
+splits on spaces and looks each word up in a vocabulary learned by `adapt()`. Id 0 is reserved
+for padding and id 1 for unknown words ([UNK]); `output_sequence_length` pads short sentences
+with 0s to one length. `Embedding(mask_zero=True)` then marks the 0s as padding, and Keras
+passes that mask on: `MultiHeadAttention` turns it into an attention mask so no word attends to
+padding, and `GlobalAveragePooling1D` averages only the real words. So a sentence gets the same
+prediction padded to 12 or to 20 ids; without the mask the padding's embeddings take part, and
+the averaged features and the prediction change with the padding. Attention ignores order, so a
+fixed sinusoidal encoding is added: PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] =
+cos(pos / 10000^(2i/d)), no weights, any length. `TextVectorization` runs TensorFlow ops, so it
+needs TensorFlow installed; used as preprocessing outside the model (as here) it works on every
+backend and returns that backend's tensors. The demo labels generated reviews ('the plot was not
+good') positive or negative, which takes words in combination: 'not' flips the adjective in a
+quarter of them, so a linear bag of words stays near 0.75 accuracy, below the demo's 0.9.
 
 ## Pitfalls
 
@@ -87,7 +88,7 @@ def build_text_classifier(vocabulary_size, embed_dim=16, num_heads=2, mask_zero=
     # Add, not `x + attended`: the layer keeps the mask for the pooling below.
     x = keras.layers.LayerNormalization()(keras.layers.Add()([x, attended]))  # (b, time, 16)
     x = keras.layers.GlobalAveragePooling1D()(x)  # (batch, 16): the mean over real words only
-    x = keras.layers.Dense(16, activation="relu")(x)  # (batch, 16)
+    x = keras.layers.Dense(16, activation="tanh")(x)  # (batch, 16): tanh keeps a gradient
     outputs = keras.layers.Dense(1, activation="sigmoid")(x)  # (batch, 1): P(positive)
     model = keras.Model(token_ids, outputs, name="text_classifier")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
@@ -107,7 +108,10 @@ def review_sentences(count, seed=0):
     rng = np.random.default_rng(seed)
     sentences, labels = [], []
     for _ in range(count):
-        positive, negated = rng.integers(2, size=2)
+        positive = rng.integers(2)
+        # A quarter negated: each word alone then hints at the label, so training starts
+        # moving at once, and a model that ignores 'not' still misses a quarter.
+        negated = int(rng.random() < 0.25)
         words = ["The" if rng.random() < 0.5 else "the", rng.choice(SUBJECTS), "was"]
         words += ["not"] * negated + [rng.choice(INTENSIFIERS)] * (rng.random() < 0.5)
         words.append(rng.choice(POSITIVE if positive else NEGATIVE))
@@ -118,7 +122,7 @@ def review_sentences(count, seed=0):
     return np.array(sentences), np.array(labels)
 
 
-def demo(seed=0, epochs=6, verbose=0):
+def demo(seed=0, epochs=4, verbose=0):
     """Classify generated reviews; held-out accuracy should reach 0.9."""
     keras.utils.set_random_seed(seed)
     train_sentences, y_train = review_sentences(1000, seed=seed)
