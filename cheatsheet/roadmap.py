@@ -30,7 +30,7 @@ TOPICS = (
     # Fundamentals
     "basics", "activations", "weight-init",
     # Architectures
-    "cnn", "rnn", "lstm", "transformer", "gan", "autoencoder",
+    "cnn", "residual", "rnn", "lstm", "gru", "transformer", "text", "gan", "autoencoder",
     # Frameworks
     "sequential", "functional", "pytorch", "custom-training",
     # Data
