@@ -29,7 +29,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 # Issue 12: the other two Keras 3 backends, for test-backends. jax's CPU wheels are small; torch
 # only from the local CPU wheel the rule above uses (never a CUDA download from PyPI).
 $(VENV)/.installed-backends: $(VENV)/.installed-test
-	$(BIN)/python -m pip install --quiet jax
+	$(BIN)/python -m pip install --quiet 'jax==0.10.2'
 	@$(BIN)/python -c 'import torch' 2>/dev/null \
 		|| { echo "No CPU build of $(TORCH_CPU) at hand: test-backends needs one." >&2; exit 1; }
 	touch $@
@@ -39,8 +39,9 @@ demo: $(VENV)/.installed
 	$(BIN)/cheatsheet show cnn
 	$(BIN)/cheatsheet run cnn
 
+# -n auto: one pytest worker per core (pytest-xdist); a card test is mostly one core's Python.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The card tests once per other backend (TensorFlow is `make test`). tests/cards/conftest.py
 # deselects the tests marked for another backend (pytest's last line counts them) and expects
@@ -48,7 +49,7 @@ test: $(VENV)/.installed-test
 test-backends: $(VENV)/.installed-backends
 	@for backend in jax torch; do \
 		echo "== KERAS_BACKEND=$$backend"; \
-		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q tests/cards || exit 1; \
+		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -n auto tests/cards || exit 1; \
 	done
 
 # Rewrite the golden files of `show` after an intended change to a card or to rendering; review

@@ -463,22 +463,20 @@ def cmd_check(args):
     if args.all_backends:
         return check_all_backends(args, cards)
     jobs = workers.default_jobs() if args.jobs is None else args.jobs
-    if jobs > 1 and len(cards) > 1:  # workers: this process never imports Keras
-        backend = runner.chosen_backend(args.backend)
-        runner.require_keras("check", backend)
-    else:  # --backend before keras's import; the header, not the first card, shows its cost
-        backend = runner.load_keras("check", backend=args.backend).config.backend()
+    backend = runner.chosen_backend(args.backend)  # read as Keras will, without importing it
     skipped = [runner.unsupported(card, backend) for card in cards if backend not in card.backends]
     cards = [card for card in cards if backend in card.backends]
     report = CheckReport(args.json, skipped)
-    if jobs > 1 and len(cards) > 1:
+    if jobs > 1 and len(cards) > 1:  # workers: this process never imports Keras
+        runner.require_keras("check", backend)
         try:
             results = workers.run([card.topic for card in cards], jobs, backend=args.backend,
                                   seed=args.seed, on_environment=report.header,
                                   on_result=report.row)
         except workers.WorkerError as error:
             raise CheatsheetError(f"check could not start a worker process: {error}") from None
-    else:
+    else:  # --backend before keras's import; the header, not the first card, shows its cost
+        runner.load_keras("check", backend=args.backend)
         runner.prepare(cards)
         report.header(runner.environment())
         results = [report.row(runner.run_card(card, seed=args.seed, quiet=True))

@@ -6,7 +6,7 @@ Aliases: vae, variational-autoencoder, autoencoders, encoder-decoder, reparamete
 Use when: dimensionality reduction, compress images, reconstruct input, latent space,
     reparameterization trick, kl divergence, generate new samples, denoise, anomaly detection
 See also: gan, cnn, losses
-Functions: build_autoencoder, Sampling, kl_divergence, build_vae, load_digit_pixels
+Functions: build_autoencoder, kl_divergence, Sampling, build_vae, load_digit_pixels
 Backends: tensorflow, jax, torch
 
 ## Note
