@@ -572,16 +572,16 @@ def save_card_plot(card, result, args):
     return write_new(args.plot, data, force=args.force)
 
 
-# -- copy and export: the logic lives in lab.py and export.py -------------------------------------
+# -- copy and export: the logic lives in copy.py and export.py ------------------------------------
 
 def cmd_copy(args):
-    from . import lab
+    from . import copy
 
     card = lookup(args.topic)
     if args.to is None or args.to == STDOUT:
-        print(lab.script(card), end="")
+        print(copy.script(card), end="")
     else:
-        path = lab.copy(card, args.to, force=args.force)
+        path = copy.copy(card, args.to, force=args.force)
         print(f"saved {card.topic} to {path}; run it with: python {path}")
     return 0
 

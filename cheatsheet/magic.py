@@ -93,9 +93,9 @@ class Magic:
 
         card = lookup(name)
         if full:
-            from . import lab
+            from . import copy
 
-            code = lab.script(card, cell=True)
+            code = copy.script(card, cell=True)
         else:
             code = SnippetSource.of(card).copy_ready(card.functions)
         what = "its lab script (runs the demo)" if full else "its tested code"

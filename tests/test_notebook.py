@@ -12,7 +12,8 @@ import os
 
 import pytest
 
-from cheatsheet import index, lab
+from cheatsheet import copy as copying
+from cheatsheet import index
 from cheatsheet.source import SnippetSource
 
 from .conftest import HEAVY_LIBRARIES, REPO, run_python
@@ -58,7 +59,7 @@ def test_magic_in_terminal_ipython_prints_text_and_imports_nothing_heavy():
     assert inserted["next"] == copy_ready("activations").rstrip("\n")
     assert inserted["out"].startswith("activations · Activation functions: ")
     assert inserted["err"] == ""
-    assert answers["lstm --full"]["next"] == lab.script(index.find("lstm"), cell=True).rstrip()
+    assert answers["lstm --full"]["next"] == copying.script(index.find("lstm"), cell=True).rstrip()
 
     shown = answers["show cnn"]["out"]
     assert "<div" not in shown and "Keras 3 pitfalls this card avoids" in shown
@@ -163,7 +164,7 @@ def test_every_magic_in_a_kernel(tmp_path):
     assert payloads[4] == [{"source": "set_next_input", "replace": False,
                             "text": copy_ready("activations").rstrip("\n")}]
     assert text_of(insert).startswith("activations · Activation functions")
-    assert payloads[5][0]["text"] == lab.script(index.find("activations"), cell=True).rstrip()
+    assert payloads[5][0]["text"] == copying.script(index.find("activations"), cell=True).rstrip()
     assert [output.output_type for output in unknown.outputs] == ["stream"]
     assert text_of(unknown, "stderr") == "Error: no card named 'cnnn'. Did you mean: cnn, basics?\n"
     assert text_of(heavy).strip() == "[]"  # the lookups above imported nothing heavy

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cheatsheet import index, lab
+from cheatsheet import copy as copying
+from cheatsheet import index
 from cheatsheet.errors import shown
 from cheatsheet.source import SnippetSource, read_snippet
 
@@ -30,9 +31,9 @@ def test_copy_to_stdout_is_the_snippet_file_under_a_provenance_comment(cli):
     assert len(head) == 2 and "snippets/activations.py" in head[0]
     # Verbatim, the tested file itself, with only the lines that quiet C++ logs after its docstring
     body = result.out.removeprefix("\n".join(head) + "\n")
-    assert body.replace("\n" + lab.QUIET_CPP_LOGS, "", 1) == text
+    assert body.replace("\n" + copying.QUIET_CPP_LOGS, "", 1) == text
     docstring_end = text.index('"""', 3) + 4
-    assert body.index(lab.QUIET_CPP_LOGS) == docstring_end + 1
+    assert body.index(copying.QUIET_CPP_LOGS) == docstring_end + 1
     assert cli("copy", "activations", "--to", "-").out == result.out  # "-" is stdout too
 
 
@@ -42,7 +43,7 @@ def test_copy_accepts_aliases(cli):
 
 @pytest.mark.parametrize("card", index.CARDS, ids=lambda card: card.topic)
 def test_copied_script_has_imports_functions_and_a_main_block_running_demo(card):
-    script = lab.script(card)
+    script = copying.script(card)
     tree = ast.parse(script)
     assert ast.get_docstring(tree), "the keras-io header stays the module docstring"
     defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef,
@@ -57,19 +58,19 @@ def test_copied_script_has_imports_functions_and_a_main_block_running_demo(card)
 def test_a_snippet_without_main_block_gets_one(monkeypatch):
     card = index.find("activations")
     bare = read_snippet(card).split('if __name__ == "__main__":')[0]
-    monkeypatch.setattr(lab, "read_snippet", lambda _card: bare)
-    script = lab.script(card)
-    assert script.endswith(lab.FALLBACK_MAIN)
+    monkeypatch.setattr(copying, "read_snippet", lambda _card: bare)
+    script = copying.script(card)
+    assert script.endswith(copying.FALLBACK_MAIN)
     main = SnippetSource(script).main_block()
     assert main is not None and "demo()" in main
 
 
 def test_copy_to_a_file_then_again_without_force_leaves_it_byte_for_byte(cli, tmp_path):
-    target = tmp_path / "lab.py"
+    target = tmp_path / "copying.py"
     first = cli("copy", "basics", "--to", str(target))
     assert first.status == 0 and first.err == ""
     assert first.out == f"saved basics to {target}; run it with: python {target}\n"
-    assert target.read_text() == lab.script(index.find("basics"))
+    assert target.read_text() == copying.script(index.find("basics"))
     target.write_bytes(target.read_bytes() + b"# my own notes\n")  # the learner's edits
     before = target.read_bytes()
     again = cli("copy", "basics", "--to", str(target))
@@ -78,15 +79,15 @@ def test_copy_to_a_file_then_again_without_force_leaves_it_byte_for_byte(cli, tm
     assert target.read_bytes() == before
     assert cli("copy", "activations", "--to", str(target)).status == 1  # any card, same rule
     assert target.read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == ["lab.py"]  # no temporary file left behind
+    assert sorted(os.listdir(tmp_path)) == ["copying.py"]  # no temporary file left behind
     forced = cli("copy", "activations", "--to", str(target), "--force")
     assert forced.status == 0
-    assert target.read_text() == lab.script(index.find("activations"))
+    assert target.read_text() == copying.script(index.find("activations"))
 
 
 def test_copy_into_a_directory_names_the_file_after_the_module(cli, tmp_path):
     assert cli("copy", "relu", "--to", str(tmp_path)).status == 0
-    assert (tmp_path / "activations.py").read_text() == lab.script(index.find("activations"))
+    assert (tmp_path / "activations.py").read_text() == copying.script(index.find("activations"))
     assert cli("copy", "relu", "--to", str(tmp_path)).status == 1
 
 
@@ -95,7 +96,7 @@ def test_an_interrupted_copy_leaves_no_half_written_file(cli, tmp_path, monkeypa
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", interrupted)
-    result = cli("copy", "basics", "--to", str(tmp_path / "lab.py"))
+    result = cli("copy", "basics", "--to", str(tmp_path / "copying.py"))
     assert result.status == 130
     assert os.listdir(tmp_path) == []
 
@@ -103,7 +104,7 @@ def test_an_interrupted_copy_leaves_no_half_written_file(cli, tmp_path, monkeypa
 def test_copy_errors(cli, tmp_path, monkeypatch):
     unknown = cli("copy", "activaton")
     assert unknown.status == 1 and "Did you mean: activations?" in unknown.err
-    missing_dir = cli("copy", "basics", "--to", str(tmp_path / "no" / "lab.py"))
+    missing_dir = cli("copy", "basics", "--to", str(tmp_path / "no" / "copying.py"))
     assert missing_dir.status == 1 and missing_dir.err.startswith("Error: no such directory")
     assert cli("copy").status == 2
     monkeypatch.chdir(tmp_path)
@@ -119,7 +120,7 @@ def test_copy_errors(cli, tmp_path, monkeypatch):
 
 
 def test_copy_keeps_links_and_modes_and_refuses_devices(cli, tmp_path):
-    script = lab.script(index.find("cnn"))
+    script = copying.script(index.find("cnn"))
     (tmp_path / "real.py").write_text("mine\n")
     (tmp_path / "link.py").symlink_to("real.py")
     (tmp_path / "dangling.py").symlink_to("gone.py")
@@ -156,13 +157,13 @@ def test_snippet_source_splits_body_and_main_block():
 def test_a_copied_script_keeps_cpp_logs_quiet_and_python_errors_visible(tmp_path):
     # losses imports TensorFlow (whose C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL) and
     # trains nothing: the fastest card whose copy would print them.
-    path = lab.copy(index.find("losses"), tmp_path / "losses.py")
+    path = copying.copy(index.find("losses"), tmp_path / "losses.py")
     result = run_python(path, cwd=tmp_path, env={"TF_CPP_MIN_LOG_LEVEL": ""})
     assert result.returncode == 0 and result.stdout.strip()
     assert result.stderr == ""
     broken = tmp_path / "broken.py"
-    broken.write_text(lab.after_docstring('"""Doc."""\nraise SystemExit("a Python error")\n',
-                                          lab.QUIET_CPP_LOGS))
+    broken.write_text(copying.after_docstring('"""Doc."""\nraise SystemExit("a Python error")\n',
+                                          copying.QUIET_CPP_LOGS))
     result = run_python(broken, cwd=tmp_path)
     assert result.returncode == 1 and result.stderr == "a Python error\n"
 
@@ -170,7 +171,7 @@ def test_a_copied_script_keeps_cpp_logs_quiet_and_python_errors_visible(tmp_path
 def test_copy_and_text_exports_import_no_heavy_library(tmp_path):
     out = str(tmp_path)
     assert heavy_imports_after(
-        ["copy", "basics"], ["copy", "basics", "--to", out + "/lab.py"],
+        ["copy", "basics"], ["copy", "basics", "--to", out + "/copying.py"],
         ["export", "--format", "markdown", "--out", out + "/a.md"],
         ["export", "--format", "notebook", "--out", out + "/a.ipynb"]) == set()
 
@@ -179,7 +180,7 @@ def test_copy_and_text_exports_import_no_heavy_library(tmp_path):
 
 def run_copied_script(card, directory):
     """Copy the card into an otherwise empty directory and run it there with `python FILE`."""
-    path = lab.copy(card, directory / f"{card.module}.py")
+    path = copying.copy(card, directory / f"{card.module}.py")
     started = time.perf_counter()
     result = run_python(path, cwd=directory, timeout=300)
     return result, time.perf_counter() - started
