@@ -176,6 +176,8 @@ def spot_check(question):
         with pytest.raises(ValueError, match="huber_loss"):
             model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
     elif family == "custom-metric":
+        if keras.backend.backend() == "torch":  # measured: int64 - float32 tensors just work
+            pytest.skip("on torch the original metric's int labels raise no TypeError")
         model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, "sigmoid")])
         model.compile(loss="binary_crossentropy",
                       metrics=[original.run("metrics", question.code)["custom_metric"]])
@@ -295,7 +297,9 @@ def check_activation(question):
             warnings.simplefilter("always")
             one = keras.ops.convert_to_numpy(keras.activations.get(name)(scores[:, :1]))
         rows = keras.ops.convert_to_numpy(keras.activations.get(name)(scores))
-        fits = (key == "probabilities-rows" or not caught) and {
+        # Keras's own UserWarning (softmax over one unit); not torch's NumPy-2 DeprecationWarning
+        warned = [warning for warning in caught if issubclass(warning.category, UserWarning)]
+        fits = (key == "probabilities-rows" or not warned) and {
             "probabilities-rows": np.allclose(rows.sum(axis=1), 1.0, atol=1e-5),
             "one-probability": (one.min() > 0 and one.max() < 1 and one.std() > 0.1),
             "images-minus-one-one": one.min() < -0.9 and one.max() <= 1.0,
