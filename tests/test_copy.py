@@ -192,13 +192,25 @@ def copied_runs(request, tmp_path_factory):
 
     Each test below then waits for its own card: the scripts overlap with one another instead of
     queueing behind pytest, and selecting one card (-k cnn) starts only that card's script.
+    Under pytest-xdist every worker collects every card but runs only its share, and the cores
+    are already busy: there a script starts when its own test asks for it.
     """
     selected = [item.callspec.params["card"] for item in request.session.items
                 if getattr(item, "originalname", "") == "test_copied_script_runs_on_its_own"
                 and hasattr(item, "callspec")]
-    pool = ThreadPoolExecutor(max_workers=SCRIPTS_AT_ONCE)
-    runs = {card.topic: pool.submit(run_copied_script, card, tmp_path_factory.mktemp(card.topic))
-            for card in selected}
+    under_xdist = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    pool = ThreadPoolExecutor(max_workers=1 if under_xdist else SCRIPTS_AT_ONCE)
+
+    class Runs(dict):
+        def __missing__(self, topic):
+            card = index.find(topic)
+            self[topic] = pool.submit(run_copied_script, card, tmp_path_factory.mktemp(card.module))
+            return self[topic]
+
+    runs = Runs()
+    if not under_xdist:
+        for card in selected:
+            runs[card.topic]  # start it now
     yield runs
     pool.shutdown(wait=True, cancel_futures=True)
 
