@@ -151,44 +151,46 @@ class Corpus:
     """Every card's fields, with the statistics BM25F needs, worked out for the query's words.
 
     Splitting and stemming every distinct token of every card took ~20 ms a lookup, most of it
-    on words no query asks for. So each field is counted as typed, in C, and a query word is
-    looked for only among the tokens that could hold it (those containing its first three letters,
-    folded), split and stemmed as everywhere. A field's length is its number of tokens.
+    on words no query asks for. So a field is only folded (lower case, no separators, in C) until
+    a query word's first three letters turn up in it; then its tokens are tallied, and the word is
+    looked for only among those that could hold it, split and stemmed as everywhere. A field's
+    length, for BM25's damping, is its number of characters.
     """
 
     def __init__(self, cards, code_of):
         self.cards = list(cards)
         self.texts = [card_fields(card, code_of(card)) for card in self.cards]
-        self.fields = []  # per card: {field: ({folded token: [(token, count)]}, folded, length)}
-        lengths = dict.fromkeys(FIELD_WEIGHTS, 0)
-        for texts in self.texts:
-            indexed = {}
-            for name in FIELD_WEIGHTS:
-                tokens = _WORD.findall(texts[name])
-                tallied = Counter(tokens)
-                folded_text = _fold("\n".join(tallied))  # folded in one pass, in C
-                by_folded = {}
-                for folded, (token, count) in zip(folded_text.split("\n"), tallied.items(),
-                                                  strict=False):  # "" splits to [""]: no token
-                    by_folded.setdefault(folded, []).append((token, count))
-                indexed[name] = (by_folded, folded_text, len(tokens))
-                lengths[name] += len(tokens)
-            self.fields.append(indexed)
-        self.average = {name: max(total / max(len(self.cards), 1), 1.0)
-                        for name, total in lengths.items()}
+        # per card: {field: folded text}; a field is split into tokens only once a query word's
+        # first letters are in it. Its length, for BM25's damping, is its number of characters.
+        self.folded = [{name: _fold(text) for name, text in texts.items()} for texts in self.texts]
+        self._tokens = {}  # (position, field) -> {folded token: [(token, count)]}
+        self.average = {name: max(sum(len(texts[name]) for texts in self.texts)
+                                  / max(len(self.cards), 1), 1.0) for name in FIELD_WEIGHTS}
         self.names = [{words(name)[-1] for name in (card.topic, *card.aliases)}
                       for card in self.cards]
         self._frequency = {}
         self._counts = {}
 
+    def tokens(self, position, name):
+        """A field's distinct tokens by their folded form, tallied: worked out on first use."""
+        key = (position, name)
+        if key not in self._tokens:
+            tallied = Counter(_WORD.findall(self.texts[position][name]))
+            folded_text = _fold("\n".join(tallied))  # folded in one pass, in C
+            by_folded = {}
+            for folded, (token, count) in zip(folded_text.split("\n"), tallied.items(),
+                                              strict=False):  # "" splits to [""]: no token
+                by_folded.setdefault(folded, []).append((token, count))
+            self._tokens[key] = by_folded
+        return self._tokens[key]
+
     def field_count(self, position, name, word):
         """How often the stemmed `word` occurs in one field of a card."""
         key = (position, name, word)
         if key not in self._counts:
-            by_folded, folded_text, _ = self.fields[position][name]
             probe, total = word[:3], 0  # the stemmer never changes a word's first three letters
-            if probe in folded_text:
-                for folded, tokens in by_folded.items():
+            if probe in self.folded[position][name]:
+                for folded, tokens in self.tokens(position, name).items():
                     if probe in folded:
                         total += sum(count * token_words(token).count(word)
                                      for token, count in tokens)
@@ -210,7 +212,7 @@ class Corpus:
         for name, weight in FIELD_WEIGHTS.items():
             count = self.field_count(position, name, word)
             if count:
-                length = self.fields[position][name][2]
+                length = len(self.texts[position][name])
                 total += weight * count / ((1 - B) + B * length / self.average[name])
         return total
 
