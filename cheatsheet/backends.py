@@ -106,7 +106,7 @@ def render(report):
             state += " (broken)"
         versions.append(f"{LABELS[name]} {state}")
     notes, lines = [], [" · ".join(versions), ""]
-    width = max(len(row["topic"]) for row in report["cards"])
+    width = max((len(row["topic"]) for row in report["cards"]), default=len("card"))
     cell_width = 18
     columns = "".join(name.ljust(cell_width) for name in environment["backends"])
     lines.append(("card".ljust(width) + "  " + columns).rstrip())
