@@ -41,22 +41,16 @@ import os.path
 
 from .errors import CheatsheetError
 
-FIELDS = ("Title", "Description", "Section", "Aliases", "See also", "Functions")
-LIST_FIELDS = ("Aliases", "See also", "Functions")
-OPTIONAL_FIELDS = ("Aliases", "See also")
+# The header's fields, in the order a card writes them. `Use when` lists the problems a card
+# answers in a learner's words (for search); `Backends` the Keras 3 backends it runs on. A card
+# without `Backends` is read as TensorFlow only, the backend every card was written for.
+FIELDS = ("Title", "Description", "Section", "Aliases", "Use when", "See also", "Functions",
+          "Backends")
+LIST_FIELDS = ("Aliases", "Use when", "See also", "Functions")
+OPTIONAL_FIELDS = ("Aliases", "Use when", "See also", "Backends")
 BLOCKS = ("Note", "Pitfalls")
 QUOTES = ('"""', 'r"""')
-
-# `Use when`: the problems a card answers, in a learner's words, for search (optional).
-FIELDS += ("Use when",)
-LIST_FIELDS += ("Use when",)
-OPTIONAL_FIELDS += ("Use when",)
-# The Keras 3 backends a card may declare, in the order grids print them. A card without the
-# field is read as TensorFlow only, the backend every card was written for.
-BACKENDS = ("tensorflow", "jax", "torch")
-FIELDS = (*FIELDS, "Backends")
-OPTIONAL_FIELDS = (*OPTIONAL_FIELDS, "Backends")
-
+BACKENDS = ("tensorflow", "jax", "torch")  # in the order grids print them
 
 class CardFormatError(CheatsheetError):
     """A card file that breaks the format: says which file, which line and what is wrong."""
