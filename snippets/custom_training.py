@@ -1,5 +1,5 @@
 """
-Title: Custom training loops: GradientTape, JAX and torch
+Title: Custom training: GradientTape, JAX, torch loops and train_step in fit()
 Description: One training step written by hand on each backend, equal to one step of fit().
 Section: Frameworks
 Aliases: training-loop, hand-written-loop, gradienttape, gradient-tape, value-and-grad,
@@ -9,7 +9,7 @@ Use when: write a training loop by hand, custom training loop, gradient tape,
     apply gradients by hand
 See also: basics, pytorch, optimizers, gan
 Functions: train_step_tensorflow, train_step_jax, compiled_jax_step, train_step_torch,
-    train_by_hand
+    train_by_hand, TapeStepModel, JaxStepModel, TorchStepModel, update_metrics, build_step_model
 Backends: tensorflow, jax, torch
 
 ## Note
@@ -23,8 +23,12 @@ weights as arguments and jax.value_and_grad returns the loss and its gradients; 
 stateless_apply returns new weights, which you write back. torch accumulates gradients in each
 weight's .grad on loss.backward(), so zero them before each step. In every form the optimizer makes
 the update fit() makes (apply, or stateless_apply on JAX): one hand-written step gives fit()'s loss
-and weights. The demo trains a digits classifier by hand, batch by batch, with the step of the
-running backend.
+and weights. To keep fit() (callbacks, validation, history) and change only the step, subclass
+keras.Model and override train_step: fit() calls it once per batch. On TensorFlow and torch it
+takes the batch and returns the logs; on JAX it takes the state (every variable's value) and the
+batch and returns the logs and the new state. Either way, update the metrics yourself: the loss
+tracker named "loss" takes the loss, the compiled metrics take labels and predictions. The demo
+trains a digits classifier by hand, batch by batch, with the step of the running backend.
 
 ## Pitfalls
 
@@ -34,6 +38,10 @@ running backend.
   applies the sum of two batches' gradients.
 - JAX arrays are immutable: stateless_call and stateless_apply return new values that change
   nothing until you `variable.assign(value)` them back into the model.
+- A train_step override must update `self.metrics` and return their results: one that returns
+  empty logs fails on TensorFlow (a ValueError from inside fit's tf.function) and trains on JAX
+  and torch with no loss in the history (on JAX, update metrics with stateless_update_state and
+  return their new values in the state).
 - Build the optimizer for the model's variables before a stateless step
   (`optimizer.build(model.trainable_variables)`): until then it holds only its iteration count
   and rate, not the slots (Adam's m and v per weight) that stateless_apply takes.
@@ -112,6 +120,94 @@ def train_step_torch(model, optimizer, loss_fn, x, y):
 
 TRAIN_STEPS = {"tensorflow": train_step_tensorflow, "jax": train_step_jax,
                "torch": train_step_torch}
+
+
+# Keep fit() (callbacks, validation, history, progress bar) but change what one step does:
+# subclass keras.Model and override train_step. fit() calls it once per batch; its signature
+# is the backend's, like the hand-written steps above.
+class TapeStepModel(keras.Model):
+    """fit() with a hand-written TensorFlow step: the same tape as train_step_tensorflow."""
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        x, y = data
+        with tf.GradientTape() as tape:
+            predictions = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=predictions)  # compile()'s loss
+        gradients = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply(gradients, self.trainable_variables)
+        return update_metrics(self, loss, y, predictions)
+
+
+class JaxStepModel(keras.Model):
+    """fit() with a hand-written JAX step: fit() passes the state (every variable's value) in,
+    and the step returns the new state instead of changing any variable."""
+
+    def compute_loss_and_updates(self, trainable, non_trainable, x, y):
+        predictions, non_trainable = self.stateless_call(trainable, non_trainable, x,
+                                                          training=True)
+        return self.compute_loss(x=x, y=y, y_pred=predictions), (predictions, non_trainable)
+
+    def train_step(self, state, data):
+        import jax
+
+        trainable, non_trainable, optimizer_values, metric_values = state
+        x, y = data
+        (loss, (predictions, non_trainable)), gradients = jax.value_and_grad(
+            self.compute_loss_and_updates, has_aux=True)(trainable, non_trainable, x, y)
+        trainable, optimizer_values = self.optimizer.stateless_apply(optimizer_values,
+                                                                     gradients, trainable)
+        logs, new_metric_values = {}, []
+        for metric in self.metrics:  # metrics are stateless too: values in, new values out
+            values = metric_values[len(new_metric_values):
+                                   len(new_metric_values) + len(metric.variables)]
+            if metric.name == "loss":
+                values = metric.stateless_update_state(values, loss)
+            else:
+                values = metric.stateless_update_state(values, y, predictions)
+            logs[metric.name] = metric.stateless_result(values)
+            new_metric_values += values
+        return logs, (trainable, non_trainable, optimizer_values, new_metric_values)
+
+
+class TorchStepModel(keras.Model):
+    """fit() with a hand-written torch step: the same backward() as train_step_torch."""
+
+    def train_step(self, data):
+        import torch
+
+        x, y = data
+        self.zero_grad()  # .grad accumulates across steps
+        predictions = self(x, training=True)
+        loss = self.compute_loss(x=x, y=y, y_pred=predictions)
+        loss.backward()
+        gradients = [variable.value.grad for variable in self.trainable_variables]
+        with torch.no_grad():
+            self.optimizer.apply(gradients, self.trainable_variables)
+        return update_metrics(self, loss, y, predictions)
+
+
+def update_metrics(model, loss, y, predictions):
+    """The logs fit() prints and keeps in history: the loss tracker takes the loss, the compiled
+    metrics take labels and predictions."""
+    for metric in model.metrics:
+        if metric.name == "loss":
+            metric.update_state(loss)
+        else:
+            metric.update_state(y, predictions)
+    return {metric.name: metric.result() for metric in model.metrics}
+
+
+STEP_MODELS = {"tensorflow": TapeStepModel, "jax": JaxStepModel, "torch": TorchStepModel}
+
+
+def build_step_model(input_dim=64, num_classes=10):
+    """build_model's layers in the running backend's train_step subclass, for fit()."""
+    inputs = keras.Input(shape=(input_dim,))  # (batch, 64)
+    hidden = keras.layers.Dense(32, activation="relu")(inputs)  # (batch, 32)
+    outputs = keras.layers.Dense(num_classes, activation="softmax")(hidden)  # (batch, 10)
+    return STEP_MODELS[keras.backend.backend()](inputs, outputs)
 
 
 def train_by_hand(model, optimizer, loss_fn, x, y, epochs=5, batch_size=64, seed=0):

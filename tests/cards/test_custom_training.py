@@ -159,3 +159,70 @@ def test_a_step_that_never_applies_its_gradients_misses_the_target(monkeypatch):
     monkeypatch.setitem(card.TRAIN_STEPS, BACKEND, no_update)
     result = card.demo(epochs=1)
     assert result["value"] < 0.5 < result["target"]
+
+
+def fit_two_epochs(build, run_eagerly=False, batch_size=32):
+    """fit() for two epochs of 64 rows from one seed, with loss and accuracy in the logs."""
+    x, y = batch(64)
+    keras.utils.set_random_seed(0)
+    model = build()
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"],
+                  run_eagerly=run_eagerly)
+    history = model.fit(x, y, batch_size=batch_size, epochs=2, shuffle=False, verbose=0)
+    return model, history.history
+
+
+def test_the_train_step_override_gives_fits_own_losses_metrics_and_weights():
+    model, history = fit_two_epochs(card.build_step_model)
+    assert isinstance(model, card.STEP_MODELS[BACKEND])
+    reference, reference_history = fit_two_epochs(card.build_model)  # Keras's own train_step
+    assert type(reference).train_step is not type(model).train_step
+    assert history.keys() == reference_history.keys() == {"loss", "accuracy"}
+    np.testing.assert_allclose(history["loss"], reference_history["loss"], rtol=1e-5)
+    np.testing.assert_allclose(history["accuracy"], reference_history["accuracy"])
+    for mine, theirs in zip(weights_of(model), weights_of(reference), strict=True):
+        np.testing.assert_allclose(mine, theirs, atol=1e-5)
+
+
+def test_the_override_runs_once_per_batch_and_its_first_loss_is_the_cross_entropy():
+    calls = []
+
+    class Counted(card.STEP_MODELS[BACKEND]):
+        def train_step(self, *args):  # (data), or (state, data) on JAX
+            calls.append(1)
+            return super().train_step(*args)
+
+    x, y = batch(64)
+    keras.utils.set_random_seed(0)
+    first = card.build_model()
+    expected = numpy_cross_entropy(keras.ops.convert_to_numpy(first(x)), y)  # one batch: 64
+    _, history = fit_two_epochs(lambda: Counted(first.input, first.output), run_eagerly=True,
+                                batch_size=64)
+    assert len(calls) == 2  # eagerly, every call is a real call: one batch a epoch, two epochs
+    np.testing.assert_allclose(history["loss"][0], expected, rtol=1e-5)
+
+
+def test_a_step_that_returns_empty_logs_fails_on_tensorflow_and_records_no_loss_elsewhere():
+    class Silent(card.STEP_MODELS[BACKEND]):
+        def train_step(self, *args):
+            logs = super().train_step(*args)
+            return ({}, logs[1]) if BACKEND == "jax" else {}
+
+    _, reference = fit_two_epochs(card.build_step_model)
+    assert "loss" in reference
+    x, y = batch(64)
+    keras.utils.set_random_seed(0)
+    plain = card.build_model()
+    model = Silent(plain.input, plain.output)
+    before = weights_of(model)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss=keras.losses.SparseCategoricalCrossentropy())
+    if BACKEND == "tensorflow":
+        with pytest.raises(ValueError, match="OptionalFromValue"):
+            model.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0)
+        return
+    history = model.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0).history
+    assert "loss" not in history
+    assert all(not np.allclose(after, start)
+               for after, start in zip(weights_of(model), before, strict=True))  # it trained
