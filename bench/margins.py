@@ -50,7 +50,7 @@ def worst_of_seeds(topics=(), seeds=SEEDS, jobs=None, backend=None, show=print):
         if any("value" not in result for result in results):
             errors = {result.get("error") for result in results if "value" not in result}
             show(f"{topic:<22} {'error':>10}  {'; '.join(map(str, errors))[:60]}")
-            if first.get("status") != "unsupported":
+            if first.get("status") != "not supported":
                 missed.append(topic)
             continue
         better = first["higher_is_better"]
