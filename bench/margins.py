@@ -28,7 +28,8 @@ def check_results(seed, topics=(), jobs=None, backend=None):
     try:
         results = json.loads(finished.stdout)["results"]
     except (ValueError, KeyError):
-        raise SystemExit(f"Error: check --seed {seed} printed no JSON (exit {finished.returncode})")
+        raise SystemExit(f"Error: check --seed {seed} printed no JSON "
+                         f"(exit {finished.returncode})") from None
     return {result["topic"]: result for result in results}
 
 
@@ -61,8 +62,8 @@ def worst_of_seeds(topics=(), seeds=SEEDS, jobs=None, backend=None, show=print):
         verdict = "" if all(result["status"] == "ok" for result in results) else "  MISSED"
         if verdict:
             missed.append(topic)
-        show(f"{topic:<22} {worst:>10.4g} {('>= ' if better else '<= ') + format(first['target'], '.3g'):>10} "
-             f"{spare:>7.0%} {slowest:>9.2f}{verdict}")
+        target = ('>= ' if better else '<= ') + format(first["target"], ".3g")
+        show(f"{topic:<22} {worst:>10.4g} {target:>10} {spare:>7.0%} {slowest:>9.2f}{verdict}")
     return missed
 
 

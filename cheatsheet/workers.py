@@ -6,8 +6,8 @@ it imports Keras (on $KERAS_BACKEND), calls the named cards' prepare(), answers 
 with its environment, then one JSON line per topic it reads on stdin. The parent hands each
 idle worker the next card, prints results in the card order, and owns every worker: they run
 in their own session (a Ctrl-C reaches only the parent), and the parent kills them on any way
-out, so no process outlives `check`. Cards in ALONE need the whole machine and run last, each
-in a fresh worker with nothing beside it.
+out, so no process outlives `check`. Cards in ALONE need the whole machine: they run last, in
+the one worker left once the others have ended, which prepared them when it started.
 """
 
 import json
@@ -17,8 +17,8 @@ import signal
 import subprocess
 import sys
 
-# Cards that start processes or split the devices of their own: each runs alone, in a fresh
-# worker whose prepare() comes before Keras's first op.
+# Cards that start processes or split the devices of their own: they run alone, after the
+# others, in a worker whose prepare() for them came before Keras's first op.
 ALONE = frozenset({"distributed", "multi-worker"})
 MAX_DEFAULT_JOBS = 4  # each worker holds its own Keras, ~0.6 GiB: more cores, not more memory
 
@@ -77,24 +77,30 @@ class Worker:
                 pass
 
 
-def start(backend=None, prepare=()):
-    """A ready worker and the environment it reports; WorkerError if it cannot start."""
-    worker = Worker(backend, prepare)
+def start(backend=None, prepare=(), count=1):
+    """`count` ready workers and the environment the first reports; WorkerError if one cannot
+    start. They import Keras side by side: all are started before any answer is awaited."""
+    started = []
     try:
-        answer = worker.receive()
+        for _ in range(count):
+            started.append(Worker(backend, prepare))
+        answers = [worker.receive() for worker in started]
     except BaseException:
-        worker.stop()
+        for worker in started:
+            worker.stop()
         raise
-    if "error" in answer:
-        worker.stop()
-        raise WorkerError(answer["error"])
-    return worker, answer["environment"]
+    errors = [answer["error"] for answer in answers if "error" in answer]
+    if errors:
+        for worker in started:
+            worker.stop()
+        raise WorkerError(errors[0])
+    return started, answers[0]["environment"]
 
 
 def run(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None):
     """Run the cards named by `topics` (in that order) in `jobs` workers; [result] in order.
 
-    `on_environment(environment)` is called once the first worker is up (the check header),
+    `on_environment(environment)` is called once the workers are up (the check header),
     `on_result(result)` for each result in order as soon as all before it are in.
     """
     parallel = [topic for topic in topics if topic not in ALONE]
@@ -109,34 +115,36 @@ def run(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None)
             printed[0] += 1
 
     try:
-        first, environment = start(backend, prepare=alone[:1] if not parallel else ())
-        workers.append(first)
+        # Every worker prepares the ALONE cards (before Keras's first op), so whichever is left
+        # at the end can run them without importing Keras again.
+        started, environment = start(backend, prepare=alone,
+                                     count=max(1, min(jobs, len(parallel))))
+        workers += started
         if on_environment is not None:
             on_environment(environment)
         if parallel:
-            workers += [start(backend)[0] for _ in range(min(jobs, len(parallel)) - 1)]
-            _run_parallel(workers, parallel, backend, seed, done)
-            for worker in workers:
-                worker.stop()
-            workers.clear()
+            _run_parallel(workers, parallel, backend, seed, done, prepare=alone)
+        while len(workers) > 1 or (workers and not alone):  # nothing may run beside them
+            workers.pop().stop()
         for topic in alone:
-            if not workers:
-                workers.append(start(backend, prepare=[topic])[0])
-            worker = workers.pop()
+            if not workers:  # the last one crashed
+                workers += start(backend, prepare=alone)[0]
+            worker = workers[0]
             try:
                 worker.send(topic, seed)
-                done(topic, worker.receive())
+                result = worker.receive()
+                worker.topic = None
+                done(topic, result)
             except WorkerError as error:
                 done(topic, lost(topic, error))
-            finally:
-                worker.stop()
+                workers.pop().stop()
     finally:
         for worker in workers:
             worker.stop()
     return [results[topic] for topic in topics]
 
 
-def _run_parallel(workers, topics, backend, seed, done):
+def _run_parallel(workers, topics, backend, seed, done, prepare=()):
     waiting = list(topics)
     selector = selectors.DefaultSelector()
     try:
@@ -160,7 +168,7 @@ def _run_parallel(workers, topics, backend, seed, done):
                     workers.remove(worker)
                     busy -= 1
                     if waiting:
-                        worker, _ = start(backend)
+                        (worker,), _ = start(backend, prepare)
                         workers.append(worker)
                         selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
                         worker.send(waiting.pop(0), seed)

@@ -290,7 +290,7 @@ def test_check_in_workers_gives_the_same_table_in_card_order_as_one_process():
              for row in json.loads(run.stdout)["results"]] for run in (one, two)]
     assert rows[0] == rows[1]  # same seed, same figures, whichever process ran the card
     assert [topic for topic, *_ in rows[1]] == ["activations", "losses", "distributed"]
-    # distributed ran alone, in a fresh worker whose prepare() came first: two replicas.
+    # distributed ran alone, in the worker left at the end, which prepared it first: two replicas.
     assert rows[1][2][2].startswith("|loss on 2 replica(s)")
 
 
