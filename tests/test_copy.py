@@ -1,7 +1,11 @@
 """`copy`: every card becomes a script that runs on its own, and no copy ever clobbers a file."""
 
 import ast
+import json
 import os
+import queue
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +15,7 @@ from cheatsheet import copy as copying
 from cheatsheet import index
 from cheatsheet.errors import shown
 from cheatsheet.source import SnippetSource, read_snippet
+from cheatsheet.workers import ALONE
 
 from .conftest import heavy_imports_after, run_python
 
@@ -176,14 +181,52 @@ def test_copy_and_text_exports_import_no_heavy_library(tmp_path):
         ["export", "--format", "notebook", "--out", out + "/a.ipynb"]) == set()
 
 
-# -- every card's copy runs: the slow part, two scripts at a time ---------------------------------
+# -- every card's copy runs: the slow part ------------------------------------------------------
 
-def run_copied_script(card, directory):
-    """Copy the card into an otherwise empty directory and run it there with `python FILE`."""
+class ScriptRunner:
+    """tests/script_runner.py in a subprocess: copied scripts run one by one in one Python that
+    imported Keras once, each as __main__ in its own directory, unable to import this project."""
+
+    def __init__(self):
+        from .conftest import REPO
+
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(REPO, "tests", "script_runner.py")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+        assert json.loads(self.process.stdout.readline()) == {"ready": True}
+
+    def run(self, path):
+        self.process.stdin.write(json.dumps({"path": str(path)}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        assert line, f"the script runner stopped (exit {self.process.wait()}) running {path}"
+        return json.loads(line)
+
+    def stop(self):
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def run_copied_script(card, directory, runners):
+    """Copy the card into an otherwise empty directory and run it there: in a shared runner, or
+    with a fresh `python FILE` for cards that need a process of their own (ALONE)."""
     path = copying.copy(card, directory / f"{card.module}.py")
     started = time.perf_counter()
-    result = run_python(path, cwd=directory, timeout=300)
-    return result, time.perf_counter() - started
+    if card.topic in ALONE:
+        result = run_python(path, cwd=directory, timeout=300)
+        ran = {"ok": result.returncode == 0, "stdout": result.stdout, "error": result.stderr}
+    else:
+        runner = runners.get()
+        try:
+            ran = runner.run(path)
+        finally:
+            runners.put(runner)
+    return ran, time.perf_counter() - started
 
 
 @pytest.fixture(scope="module")
@@ -193,18 +236,29 @@ def copied_runs(request, tmp_path_factory):
     Each test below then waits for its own card: the scripts overlap with one another instead of
     queueing behind pytest, and selecting one card (-k cnn) starts only that card's script.
     Under pytest-xdist every worker collects every card but runs only its share, and the cores
-    are already busy: there a script starts when its own test asks for it.
+    are already busy: there a script starts when its own test asks for it, in one runner.
     """
     selected = [item.callspec.params["card"] for item in request.session.items
                 if getattr(item, "originalname", "") == "test_copied_script_runs_on_its_own"
                 and hasattr(item, "callspec")]
     under_xdist = bool(os.environ.get("PYTEST_XDIST_WORKER"))
-    pool = ThreadPoolExecutor(max_workers=1 if under_xdist else SCRIPTS_AT_ONCE)
+    at_once = 1 if under_xdist else SCRIPTS_AT_ONCE
+    pool = ThreadPoolExecutor(max_workers=at_once)
+    runners, started = queue.Queue(), []
+
+    def runner_pool():  # started on first use: a run of only ALONE cards needs none
+        if not started:
+            started.extend(ScriptRunner() for _ in range(at_once))
+            for runner in started:
+                runners.put(runner)
+        return runners
 
     class Runs(dict):
         def __missing__(self, topic):
             card = index.find(topic)
-            self[topic] = pool.submit(run_copied_script, card, tmp_path_factory.mktemp(card.module))
+            directory = tmp_path_factory.mktemp(card.module)
+            self[topic] = pool.submit(lambda: run_copied_script(
+                card, directory, runners if card.topic in ALONE else runner_pool()))
             return self[topic]
 
     runs = Runs()
@@ -213,11 +267,27 @@ def copied_runs(request, tmp_path_factory):
             runs[card.topic]  # start it now
     yield runs
     pool.shutdown(wait=True, cancel_futures=True)
+    for runner in started:
+        runner.stop()
+
+
+def test_a_copied_script_cannot_import_this_project_in_the_runner(tmp_path):
+    script = tmp_path / "leaning.py"
+    script.write_text("import sys\nprint(sys.argv[0], __name__)\nfrom cheatsheet import index\n")
+    runner = ScriptRunner()
+    try:
+        ran = runner.run(script)
+        again = runner.run(tmp_path / "missing.py")
+    finally:
+        runner.stop()
+    assert not ran["ok"] and ran["stdout"] == f"{script} __main__\n"
+    assert "No module named 'cheatsheet' (a copied script stands alone)" in ran["error"]
+    assert not again["ok"]  # and the runner went on to the next script
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("card", index.CARDS, ids=lambda card: card.topic)
 def test_copied_script_runs_on_its_own(card, copied_runs):
-    result, seconds = copied_runs[card.topic].result()
-    assert result.returncode == 0, f"{card.topic} ({seconds:.1f} s):\n{result.stderr[-3000:]}"
-    assert result.stdout.strip(), "the main block prints the demo's result"
+    ran, seconds = copied_runs[card.topic].result()
+    assert ran["ok"], f"{card.topic} ({seconds:.1f} s):\n{ran['error'][-3000:]}"
+    assert ran["stdout"].strip(), "the main block prints the demo's result"
