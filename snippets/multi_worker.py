@@ -1,15 +1,16 @@
 """
 Title: Multi-worker training
-Description: Two worker processes train one model with MultiWorkerMirroredStrategy and TF_CONFIG.
+Description: Two worker processes train one model: TF_CONFIG on TensorFlow, jax.distributed on JAX.
 Section: Diagnostics and deployment
-Aliases: multiworker, multi-worker-mirrored-strategy, tf-config, multi-machine, cluster
+Aliases: multiworker, multi-worker-mirrored-strategy, tf-config, multi-machine, cluster,
+    jax-distributed
 Use when: train on several machines, cluster training, tf config, workers, multiple processes,
-    scale out training beyond one machine
+    scale out training beyond one machine, jax distributed initialize
 See also: distributed, deployment
-Functions: tf_config, free_ports, start_workers, stop_workers, shard_of_each_batch, train,
-    train_worker
-Backends: tensorflow; not jax, torch: tf.distribute's MultiWorkerMirroredStrategy trains
-    TensorFlow variables only
+Functions: tf_config, jax_config, free_ports, start_workers, stop_workers, shard_of_each_batch,
+    rows_of_each_batch, train, train_jax, train_worker
+Backends: tensorflow, jax; not torch: Keras 3.15 has no multi-process engine for torch
+    (tf.distribute trains TensorFlow variables only, keras.distribution is implemented for JAX)
 
 ## Note
 
@@ -19,16 +20,23 @@ network sums the workers' gradients, so every worker takes the same step. Each p
 the cluster and its own place in it from the TF_CONFIG environment variable, a JSON object:
 {"cluster": {"worker": ["host0:port", "host1:port"]}, "task": {"type": "worker", "index": i}}.
 The list is the same for every worker; only the index differs (worker 0 is the chief, the one
-that should write checkpoints and logs). The demo starts two worker processes on this machine,
-talking over 127.0.0.1 only, on free ports found by binding to port 0. Each worker takes its 32
-rows of every global batch of 64 and scales its loss by the global batch, so the summed
-gradients are those of the whole batch's mean: the loss of each epoch equals one process's on
-the same global batches (within 1e-5). It trains with a custom loop (strategy.run), because
-Keras 3's fit() fails under this strategy. On several machines the same code runs unchanged:
-start it on each machine with every machine's "host:port" in the worker list (a port open
-between them) and that machine's own index in task; the demo ran only on one machine. Its
-workers share two cores and each imports TensorFlow, so it shows the mechanics, not a speed-up,
-and takes tens of seconds.
+that should write checkpoints and logs). On the JAX backend each process instead calls
+jax.distributed.initialize(coordinator_address="host0:port", num_processes=2, process_id=i)
+before its first JAX op: process 0 serves the coordinator at that address, the others connect
+to it, and then jax.devices() lists every process's devices; keras.distribution.DataParallel
+over them makes an ordinary fit() average the gradients across processes (on CPU through gloo,
+JAX's default CPU collectives). The demo starts two worker processes on this machine, talking
+over 127.0.0.1, on free ports found by binding to port 0. Each worker takes its 32 rows of
+every global batch of 64. On TensorFlow it scales its loss by the global batch, so the summed
+gradients are those of the whole batch's mean, and it trains with a custom loop (strategy.run),
+because Keras 3's fit() fails under this strategy; on JAX it calls fit(batch_size=32) on its
+rows and Keras assembles the global batch of 64 from the processes' shares. Either way the loss
+of each epoch equals one process's on the same global batches (within 1e-5). On several
+machines the same code runs unchanged: on TensorFlow list every machine's "host:port" in the
+worker list and give each machine its own index; on JAX give every machine machine 0's
+"host:port" as the coordinator and its own process_id (a port open between them); the demo ran
+only on one machine. Its workers share two cores and each imports Keras, so it shows the
+mechanics, not a speed-up, and takes seconds.
 
 ## Pitfalls
 
@@ -37,6 +45,13 @@ and takes tens of seconds.
   with a custom loop, `strategy.run` inside a `tf.function`.
 - Each replica's loss is its rows' loss summed over the *global* batch size: the all-reduce
   sums gradients, so a per-worker mean would take steps twice too large with two workers.
+- On JAX, fit on NumPy arrays under DataParallel in several processes raises ValueError ("the
+  data must be provided as a `tf.data.Dataset`") unless `auto_shard_dataset=False`: then each
+  process passes its own rows, and fit's `batch_size` is its share of the global batch.
+- `jax.distributed.initialize` has the coordinator listen on every interface (`[::]:port`),
+  whatever address you give, unless you pass `coordinator_bind_address` (the demo binds it to
+  127.0.0.1); `keras.distribution.initialize()` makes that call without it, and its seeding
+  imports TensorFlow where installed (seconds per worker), so the demo calls JAX directly.
 - The strategy waits for every worker in TF_CONFIG, so one that crashed leaves the others
   hanging: give them a timeout and stop the whole process group on success, failure and
   Ctrl-C (the demo does all three).
@@ -53,7 +68,6 @@ import time
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 
 class WorkerError(RuntimeError):
@@ -67,6 +81,26 @@ def tf_config(ports, index, host="127.0.0.1"):
     each, only task.index differs."""
     return json.dumps({"cluster": {"worker": [f"{host}:{port}" for port in ports]},
                        "task": {"type": "worker", "index": index}})
+
+
+def jax_config(ports, index, host="127.0.0.1"):
+    """jax.distributed.initialize's arguments for process `index`: the coordinator is process 0's
+    address (JAX needs only that one port; the others are left free).
+
+    On real machines, give every process machine 0's "hostname:port"; only process_id differs."""
+    return {"coordinator_address": f"{host}:{ports[0]}", "num_processes": len(ports),
+            "process_id": index}
+
+
+def worker_environment(ports, index):
+    """What worker `index` finds in its environment: its place in the cluster (TF_CONFIG, which
+    the strategy reads, or JAX_CLUSTER, jax_config's JSON, a name of this card's own that
+    train_worker reads), CPU only, and this process's Keras backend."""
+    backend = keras.config.backend()
+    place = ({"JAX_CLUSTER": json.dumps(jax_config(ports, index)), "JAX_PLATFORMS": "cpu"}
+             if backend == "jax" else {"TF_CONFIG": tf_config(ports, index)})
+    return {**os.environ, **place, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3",
+            "CUDA_VISIBLE_DEVICES": ""}
 
 
 def free_ports(count, host="127.0.0.1"):
@@ -92,7 +126,8 @@ def check_port_free(port, host="127.0.0.1"):
 
 
 def start_workers(ports, seed=0, epochs=3, python=sys.executable, script=None):
-    """One process per port running this file with --worker, each with its own TF_CONFIG.
+    """One process per port running this file with --worker, each with its own place in the
+    cluster (worker_environment).
 
     Each worker gets its own process group (start_new_session), so stop_workers can end it
     with everything it started."""
@@ -100,10 +135,9 @@ def start_workers(ports, seed=0, epochs=3, python=sys.executable, script=None):
     workers = []
     try:
         for index in range(len(ports)):
-            env = {**os.environ, "TF_CONFIG": tf_config(ports, index),
-                   "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
             workers.append(subprocess.Popen(
-                [python, script, "--worker", str(seed), str(epochs)], env=env,
+                [python, script, "--worker", str(seed), str(epochs)],
+                env=worker_environment(ports, index),
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                 start_new_session=True))
     except OSError as error:
@@ -181,11 +215,16 @@ def collect(workers, timeout):
     return [json.loads("".join(read["out"]).strip().splitlines()[-1]) for read in lines]
 
 
-def build_regressor(input_dim=8, units=16):
-    """A small regression MLP: Input -> Dense(relu) -> Dense(1)."""
+def build_regressor(input_dim=8, units=16, seed=0):
+    """A small regression MLP: Input -> Dense(relu) -> Dense(1).
+
+    Its initializers are seeded, so every process starts from the same weights (without
+    keras.utils.set_random_seed, which on JAX would import TensorFlow in every worker)."""
     inputs = keras.Input(shape=(input_dim,))  # (batch, input_dim)
-    hidden = keras.layers.Dense(units, activation="relu")(inputs)  # (batch, units)
-    outputs = keras.layers.Dense(1)(hidden)  # (batch, 1)
+    hidden = keras.layers.Dense(units, activation="relu", kernel_initializer=(
+        keras.initializers.GlorotUniform(seed=seed)))(inputs)  # (batch, units)
+    outputs = keras.layers.Dense(1, kernel_initializer=(
+        keras.initializers.GlorotUniform(seed=seed + 1)))(hidden)  # (batch, 1)
     return keras.Model(inputs, outputs, name="regressor")
 
 
@@ -201,6 +240,8 @@ def shard_of_each_batch(x, y, batch_size, input_context):
     """This worker's rows of every global batch: worker i of N takes rows i*b/N to (i+1)*b/N.
 
     Called by strategy.distribute_datasets_from_function once per worker with its place."""
+    import tensorflow as tf
+
     share = input_context.get_per_replica_batch_size(batch_size)  # 64 / 2 workers = 32
     first = input_context.input_pipeline_id * share
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)  # global batches
@@ -214,9 +255,10 @@ def train(strategy, x, y, seed=0, epochs=3, batch_size=64, learning_rate=0.05):
     (keras-team/keras#20585). Each replica's loss is its rows' squared errors over the global
     batch size; the optimizer all-reduces (sums) the gradients, which gives the gradient of the
     mean over the whole global batch, so every worker takes the same step."""
-    keras.utils.set_random_seed(seed)  # the same initial weights in every process
+    import tensorflow as tf
+
     with strategy.scope():  # variables made here are mirrored across workers
-        model = build_regressor(input_dim=x.shape[1])
+        model = build_regressor(input_dim=x.shape[1], seed=seed)
         optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
         optimizer.build(model.trainable_variables)
     batches = strategy.distribute_datasets_from_function(
@@ -243,13 +285,56 @@ def train(strategy, x, y, seed=0, epochs=3, batch_size=64, learning_rate=0.05):
     return losses
 
 
+def rows_of_each_batch(rows, batch_size, index, count):
+    """Worker `index` of `count`'s rows of every global batch, in order: rows i*b/N to
+    (i+1)*b/N of each, as shard_of_each_batch does on TensorFlow."""
+    share = batch_size // count  # 64 / 2 processes = 32
+    return np.concatenate([np.arange(first, min(first + batch_size, rows))[
+        index * share:(index + 1) * share] for first in range(0, rows, batch_size)])
+
+
+def train_jax(x, y, seed=0, epochs=3, batch_size=64, learning_rate=0.05):
+    """fit() under keras.distribution.DataParallel over every process's devices; returns the
+    loss of each epoch. In one process (no jax.distributed) it is plain data-parallel fit.
+
+    Each process passes only its rows and its share of the batch: Keras builds each global
+    batch of 64 from the processes' shares (jax.make_array_from_process_local_data), computes
+    the mean loss over all 64, and the gradient's mean over processes is XLA's all-reduce."""
+    import jax
+
+    count, index = jax.process_count(), jax.process_index()
+    distribution = keras.distribution.DataParallel(
+        devices=keras.distribution.list_devices(),  # every process's devices
+        auto_shard_dataset=False)  # it would shard only a tf.data.Dataset: we pass our rows
+    rows = rows_of_each_batch(len(x), batch_size, index, count)
+    with distribution.scope():  # variables replicated, batches split across the devices
+        model = build_regressor(input_dim=x.shape[1], seed=seed)
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
+        history = model.fit(x[rows], y[rows], batch_size=batch_size // count, epochs=epochs,
+                            shuffle=False, verbose=0)
+    return history.history["loss"]
+
+
 def train_worker(seed=0, epochs=3):
-    """What each worker process runs: the strategy first (it reads TF_CONFIG), then training."""
-    strategy = tf.distribute.MultiWorkerMirroredStrategy()  # blocks until all workers join
+    """What each worker process runs: join the cluster first (it blocks until all workers
+    have), then train. TensorFlow reads TF_CONFIG itself; on JAX we pass jax_config's arguments."""
     x, y = make_data(seed)
+    if keras.config.backend() == "jax":
+        import jax
+
+        place = json.loads(os.environ["JAX_CLUSTER"])  # jax_config(ports, index)
+        jax.distributed.initialize(  # before any JAX op; process 0 serves the coordinator
+            **place, coordinator_bind_address=place["coordinator_address"])  # not [::]
+        losses = train_jax(x, y, seed=seed, epochs=epochs)
+        return {"index": jax.process_index(), "workers": jax.process_count(),
+                "devices": jax.device_count(), "losses": losses}
+    import tensorflow as tf
+
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()  # blocks until all workers join
     losses = train(strategy, x, y, seed=seed, epochs=epochs)
     task = json.loads(os.environ["TF_CONFIG"])["task"]
-    return {"index": task["index"], "workers": strategy.num_replicas_in_sync, "losses": losses}
+    return {"index": task["index"], "workers": strategy.num_replicas_in_sync,
+            "devices": strategy.num_replicas_in_sync, "losses": losses}
 
 
 def run_cluster(workers=2, seed=0, epochs=3, ports=None, timeout=90.0, on_start=None,
@@ -271,12 +356,16 @@ def run_cluster(workers=2, seed=0, epochs=3, ports=None, timeout=90.0, on_start=
 
 def demo(seed=0, epochs=3, verbose=0, timeout=90.0):
     """Two workers over 127.0.0.1 and one process on the same global batches: equal losses."""
-    keras.utils.set_random_seed(seed)
     started = time.perf_counter()
     reports = run_cluster(workers=2, seed=seed, epochs=epochs, timeout=timeout)
     trained = time.perf_counter()
     x, y = make_data(seed)
-    single = train(tf.distribute.get_strategy(), x, y, seed=seed, epochs=epochs)  # 1 process
+    if keras.config.backend() == "jax":
+        single = train_jax(x, y, seed=seed, epochs=epochs)  # this process alone
+    else:
+        import tensorflow as tf
+
+        single = train(tf.distribute.get_strategy(), x, y, seed=seed, epochs=epochs)
     gap = max(abs(a - b) for report in reports for a, b in zip(report["losses"], single,
                                                                 strict=True))
     if verbose:
