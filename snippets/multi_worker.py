@@ -36,7 +36,7 @@ machines the same code runs unchanged: on TensorFlow list every machine's "host:
 worker list and give each machine its own index; on JAX give every machine machine 0's
 "host:port" as the coordinator and its own process_id (a port open between them); the demo ran
 only on one machine. Its workers share two cores and each imports Keras, so it shows the
-mechanics, not a speed-up, and takes seconds.
+mechanics, not a speed-up.
 
 ## Pitfalls
 
@@ -48,10 +48,12 @@ mechanics, not a speed-up, and takes seconds.
 - On JAX, fit on NumPy arrays under DataParallel in several processes raises ValueError ("the
   data must be provided as a `tf.data.Dataset`") unless `auto_shard_dataset=False`: then each
   process passes its own rows, and fit's `batch_size` is its share of the global batch.
-- `jax.distributed.initialize` has the coordinator listen on every interface (`[::]:port`),
-  whatever address you give, unless you pass `coordinator_bind_address` (the demo binds it to
-  127.0.0.1); `keras.distribution.initialize()` makes that call without it, and its seeding
-  imports TensorFlow where installed (seconds per worker), so the demo calls JAX directly.
+- Workers listen wider than the addresses you give: TensorFlow's on every interface
+  (`[::]:port`) whatever TF_CONFIG says, and so does JAX's coordinator unless
+  `jax.distributed.initialize` gets `coordinator_bind_address` (the demo binds it to
+  127.0.0.1); on a shared network, firewall the ports. `keras.distribution.initialize()` makes
+  JAX's call without it, and its seeding imports TensorFlow where installed (seconds per
+  worker), so the demo calls JAX directly.
 - The strategy waits for every worker in TF_CONFIG, so one that crashed leaves the others
   hanging: give them a timeout and stop the whole process group on success, failure and
   Ctrl-C (the demo does all three).
@@ -382,6 +384,7 @@ def demo(seed=0, epochs=3, verbose=0, timeout=90.0):
         "train_seconds": trained - started,
         "history": {"loss": reports[0]["losses"], "single_process_loss": single},
         "workers": [report["workers"] for report in reports],
+        "devices": [report["devices"] for report in reports],
     }
 
 

@@ -15,11 +15,7 @@ from snippets import multi_worker as card
 
 from ..conftest import REPO
 
-pytestmark = [  # the card is about tf.distribute, which trains TensorFlow variables only
-    pytest.mark.tensorflow_only,
-    pytest.mark.skipif(keras.backend.backend() != "tensorflow",
-                       reason="tf.distribute needs Keras's TensorFlow backend"),
-]
+BACKEND = keras.config.backend()
 
 
 def gone(pid):
@@ -38,20 +34,52 @@ def wait_gone(pids, seconds=5.0):
     return [pid for pid in pids if not gone(pid)]
 
 
+def listening(ports):
+    """{port: addresses listening on it} for TCP `ports`, from /proc/net/tcp and tcp6."""
+    found = {}
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        with open(table) as lines:
+            for line in list(lines)[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, port = local.split(":")
+                if state == "0A" and int(port, 16) in ports:  # 0A: LISTEN
+                    words = [address[i:i + 8] for i in range(0, width, 8)]  # little-endian
+                    raw = b"".join(bytes.fromhex(word)[::-1] for word in words)
+                    found.setdefault(int(port, 16), set()).add(
+                        socket.inet_ntop(socket.AF_INET if width == 8 else socket.AF_INET6, raw))
+    return found
+
+
 @pytest.fixture(scope="module")
 def demo_run():
-    """One demo run (two real workers), keeping the worker processes it started."""
-    started = []
+    """One demo run (two real workers), keeping the worker processes it started and the
+    addresses listening on the ports it gave them while they ran."""
+    import threading
+
+    started, ports, heard = [], [], {}
     start_workers = card.start_workers
+    running = threading.Event()
+
+    def watch():  # sample the listening sockets until the demo returns
+        while running.is_set():
+            for port, addresses in listening(set(ports)).items():
+                heard.setdefault(port, set()).update(addresses)
+            time.sleep(0.05)
 
     def keeping(*args, **kwargs):
+        ports.extend(args[0])
         started.extend(start_workers(*args, **kwargs))
+        running.set()
+        threading.Thread(target=watch, daemon=True).start()
         return started
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(card, "start_workers", keeping)
-        result = card.demo(seed=0, epochs=3)
-    return result, started
+        try:
+            result = card.demo(seed=0, epochs=3)
+        finally:
+            running.clear()
+    return result, started, ports, heard
 
 
 def plain_keras_losses(seed=0, epochs=3):
@@ -65,9 +93,10 @@ def plain_keras_losses(seed=0, epochs=3):
 
 @pytest.mark.slow
 def test_two_workers_lose_what_plain_keras_loses_on_the_same_global_batches(demo_run):
-    result, workers = demo_run
+    result, workers, _, _ = demo_run
     reference = plain_keras_losses()
-    assert result["workers"] == [2, 2]  # each worker saw a cluster of two replicas
+    assert result["workers"] == [2, 2]  # each worker saw a cluster of two (replicas, processes)
+    assert result["devices"] == [2, 2]  # and both workers' devices (jax.devices() on JAX)
     np.testing.assert_allclose(result["history"]["loss"], reference, rtol=1e-5)
     np.testing.assert_allclose(result["history"]["single_process_loss"], reference, rtol=1e-5)
     assert reference[-1] < 0.1 * reference[0]  # it learned
@@ -75,6 +104,55 @@ def test_two_workers_lose_what_plain_keras_loses_on_the_same_global_batches(demo
     # Both workers finished and were reaped: no process outlives the demo.
     assert len(workers) == 2 and all(worker.returncode == 0 for worker in workers)
     assert wait_gone([worker.pid for worker in workers]) == []
+
+
+@pytest.mark.slow
+@pytest.mark.jax_only
+def test_jax_coordinator_listens_on_loopback_only(demo_run):
+    _, _, ports, heard = demo_run
+    assert heard.get(ports[0]) and heard[ports[0]] <= {"127.0.0.1", "::ffff:127.0.0.1"}
+    assert ports[1] not in heard  # JAX needs only the coordinator's port
+
+
+@pytest.mark.slow
+@pytest.mark.tensorflow_only
+def test_tensorflow_workers_listen_on_every_interface_whatever_tf_config_says(demo_run):
+    _, _, ports, heard = demo_run
+    assert [heard.get(port) for port in ports] == [{"::"}, {"::"}]  # [::]:port
+
+
+@pytest.mark.jax_only
+def test_jax_cpu_collectives_default_to_gloo():
+    import jax
+
+    assert jax.config.jax_cpu_collectives_implementation == "gloo"
+
+
+INITIALIZE_PROBE = textwrap.dedent("""
+    import sys
+    import keras
+    keras.distribution.initialize(f"127.0.0.1:{sys.argv[1]}", 1, 0)  # a cluster of one
+    print("tensorflow" in sys.modules, flush=True)
+    sys.stdin.read()  # serving the coordinator until the test has looked
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.jax_only
+def test_keras_distribution_initialize_listens_everywhere_and_imports_tensorflow():
+    port = card.free_ports(1)[0]
+    probe = subprocess.Popen([sys.executable, "-c", INITIALIZE_PROBE, str(port)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu",
+                                  "TF_CPP_MIN_LOG_LEVEL": "3"})
+    try:
+        imported_tensorflow = probe.stdout.readline().strip()
+        addresses = listening({port}).get(port)
+    finally:
+        probe.communicate(timeout=60)  # closes its stdin: it exits
+    assert probe.returncode == 0
+    assert imported_tensorflow == "True"  # by keras.utils.set_random_seed, its seeding
+    assert addresses == {"::"}  # [::]:port, though it was given 127.0.0.1
 
 
 def test_tf_config_lists_every_worker_and_names_this_ones_index():
@@ -85,6 +163,13 @@ def test_tf_config_lists_every_worker_and_names_this_ones_index():
         "worker": ["node-a:7000", "node-a:7000"]}
 
 
+def test_jax_config_names_the_coordinator_and_this_ones_process_id():
+    assert card.jax_config([5001, 5002], 1) == {
+        "coordinator_address": "127.0.0.1:5001", "num_processes": 2, "process_id": 1}
+    assert card.jax_config([7000, 7001, 7002], 0, host="node-a")["coordinator_address"] == (
+        "node-a:7000")
+
+
 def test_free_ports_are_distinct_and_bindable_on_loopback():
     ports = card.free_ports(3)
     assert len(set(ports)) == 3
@@ -93,6 +178,7 @@ def test_free_ports_are_distinct_and_bindable_on_loopback():
             sock.bind(("127.0.0.1", port))
 
 
+@pytest.mark.tensorflow_only
 def test_each_worker_takes_its_own_rows_of_every_global_batch():
     class Context:  # what distribute_datasets_from_function passes: this worker's place
         def __init__(self, index):
@@ -106,6 +192,13 @@ def test_each_worker_takes_its_own_rows_of_every_global_batch():
     for step in range(2):  # rows 0-31 and 32-63 of batch 0, then 64-95 and 96-127
         rebuilt = np.concatenate([np.asarray(shards[index][step][0]) for index in (0, 1)])
         np.testing.assert_array_equal(rebuilt, x[64 * step:64 * (step + 1)])
+
+
+def test_each_process_passes_its_own_rows_of_every_global_batch_to_fit():
+    rows = [card.rows_of_each_batch(128, 64, index, 2) for index in (0, 1)]
+    np.testing.assert_array_equal(rows[0], [*range(0, 32), *range(64, 96)])
+    np.testing.assert_array_equal(rows[1], [*range(32, 64), *range(96, 128)])
+    np.testing.assert_array_equal(card.rows_of_each_batch(128, 64, 0, 1), range(128))
 
 
 def test_a_port_in_use_is_one_line_and_starts_no_worker(monkeypatch):
@@ -234,6 +327,7 @@ FIT_WORKER = textwrap.dedent("""
 
 
 @pytest.mark.slow
+@pytest.mark.tensorflow_only
 def test_keras3_fit_fails_under_two_workers(tmp_path, monkeypatch):
     script = tmp_path / "fit_worker.py"
     script.write_text(FIT_WORKER)
@@ -250,6 +344,7 @@ def test_keras3_fit_fails_under_two_workers(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.tensorflow_only
 def test_a_per_worker_mean_loss_takes_double_steps_and_misses_the_target(tmp_path):
     # The broken variant: each worker averages over its own 32 rows instead of dividing by the
     # global 64; the all-reduce then sums two means, so each step is twice too large.
@@ -262,3 +357,16 @@ def test_a_per_worker_mean_loss_takes_double_steps_and_misses_the_target(tmp_pat
     reference = plain_keras_losses()
     gap = max(abs(a - b) for a, b in zip(reports[0]["losses"], reference, strict=True))
     assert gap > 100 * 1e-5  # far past the card's target
+
+
+@pytest.mark.slow
+@pytest.mark.jax_only
+def test_jax_fit_on_arrays_in_two_processes_needs_auto_shard_dataset_false(tmp_path):
+    source = (REPO / "snippets" / "multi_worker.py").read_text()
+    right = "auto_shard_dataset=False)"
+    assert right in source
+    broken = tmp_path / "multi_worker.py"
+    broken.write_text(source.replace(right, "auto_shard_dataset=True)"))
+    with pytest.raises(card.WorkerError, match=r"exited with status 1: ValueError: .*the data "
+                                               r"must be provided as a `tf.data.Dataset`"):
+        card.run_cluster(workers=2, epochs=1, timeout=120, script=str(broken))
