@@ -85,10 +85,11 @@ def demo(seed=0, epochs=2, verbose=0):
     started = time.perf_counter()
     model = build_gru()
     built = time.perf_counter()
-    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
-                        batch_size=32, verbose=verbose)
+    # No validation_data: the held-out windows are scored once, after training.
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=verbose)
     trained = time.perf_counter()
-    mse = model.evaluate(x_test, y_test, verbose=0)
+    predictions = keras.ops.convert_to_numpy(model(x_test, training=False))  # (256, 1)
+    mse = np.mean((predictions - y_test) ** 2)  # the compiled loss: mean squared error
     baseline = float(np.mean((x_test[:, -1] - y_test) ** 2))  # "the next value equals the last"
     return {
         "metric": "held-out MSE / repeat-last-value MSE",

@@ -26,8 +26,8 @@ the rnn card: beat 'repeat the last value' by 2x on a noisy sine.
   with a UserWarning, and `None` keeps the sequence length free.
 - A model that accepts any length only predicts well at lengths it was trained on (or longer);
   the card trains on batches of 10, 20 and 30 steps.
-- The LSTM's gates make a slow start at Adam's default 0.001; the demo uses 0.005 to learn in
-  three short epochs.
+- The LSTM's gates make a slow start at Adam's default 0.001; the demo uses 0.008 to learn in
+  two short epochs.
 """
 
 import itertools
@@ -72,19 +72,21 @@ def mixed_length_batches(batch_size=32, lengths=(10, 20, 30), seed=0):
         yield noisy_sine_windows(batch_size, length, seed=int(rng.integers(2**31)))
 
 
-def demo(seed=0, epochs=3, verbose=0):
+def demo(seed=0, epochs=2, verbose=0):
     """Learn next-step prediction; held-out MSE should be under half the repeat-last baseline."""
     keras.utils.set_random_seed(seed)
     x_test, y_test = noisy_sine_windows(256, 20, seed=seed + 1)  # fresh phases and noise
     started = time.perf_counter()
-    model = build_lstm(learning_rate=0.005)  # gates start slower than SimpleRNN: bigger steps
+    model = build_lstm(learning_rate=0.008)  # gates start slower than SimpleRNN: bigger steps
     built = time.perf_counter()
     # Train on several lengths: a model fitted on length 20 alone accepts length 8 but
     # predicts it badly. Every batch is freshly drawn, so there is nothing to shuffle.
+    # No validation_data: the held-out windows are scored once, after training.
     history = model.fit(mixed_length_batches(seed=seed), steps_per_epoch=32, epochs=epochs,
-                        shuffle=False, validation_data=(x_test, y_test), verbose=verbose)
+                        shuffle=False, verbose=verbose)
     trained = time.perf_counter()
-    mse = model.evaluate(x_test, y_test, verbose=0)  # the compiled loss: mean squared error
+    predictions = keras.ops.convert_to_numpy(model(x_test, training=False))  # (256, 1)
+    mse = np.mean((predictions - y_test) ** 2)  # the compiled loss: mean squared error
     baseline = float(np.mean((x_test[:, -1] - y_test) ** 2))  # "tomorrow equals today"
     return {
         "metric": "held-out MSE / repeat-last-value MSE",

@@ -24,7 +24,8 @@ projects the shortcut to match. A convolution's output side is floor((n + 2p - k
 input side n, kernel k, stride s and padding p; `padding="same"` makes it ceil(n / s).
 `GlobalAveragePooling2D` averages each channel over the image, so the head has one weight per
 channel and class (330 here) where Flatten would need one per pixel too (5,130). The demo trains
-a two-block ResNet on scikit-learn's digits, with a cosine-decayed Adam rate.
+a two-block ResNet on scikit-learn's digits for three epochs, its Adam rate warming up and then
+decaying along a cosine.
 
 ## Pitfalls
 
@@ -118,19 +119,26 @@ def load_digit_images(seed=0, test_size=0.25):
                             stratify=labels)
 
 
-def demo(seed=0, epochs=5, batch_size=32, verbose=0):
+def demo(seed=0, epochs=3, batch_size=32, verbose=0):
     """Train the residual CNN on digits; held-out accuracy should reach 0.9."""
     keras.utils.set_random_seed(seed)
     x_train, x_test, y_train, y_test = load_digit_images(seed)
     started = time.perf_counter()
     steps = epochs * -(-len(x_train) // batch_size)  # optimizer steps in the whole fit
-    # Cosine decay: big steps early, small ones at the end, so the last epoch does not bounce.
-    model = build_residual_cnn(learning_rate=keras.optimizers.schedules.CosineDecay(0.006, steps))
+    warmup = int(0.3 * steps)
+    # Warm up from 0.0015 to 0.015 over the first 30% of the steps, then cool along a cosine:
+    # big steps once Adam's averages have settled, small ones at the end, so the last epoch
+    # does not bounce. Three epochs then beat what five at a cosine from 0.006 did.
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0015, steps - warmup, warmup_target=0.015, warmup_steps=warmup)
+    model = build_residual_cnn(learning_rate=schedule)
     built = time.perf_counter()
-    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
-                        batch_size=batch_size, verbose=verbose)
+    # No validation_data: the card scores the test split once, after training.
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose)
     trained = time.perf_counter()
-    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    # One call on the 450 test images: P(each class), no evaluate() or predict() to trace.
+    probabilities = keras.ops.convert_to_numpy(model(x_test, training=False))  # (450, 10)
+    accuracy = np.mean(np.argmax(probabilities, axis=-1) == y_test)
     return {
         "metric": "held-out accuracy",
         "value": float(accuracy),

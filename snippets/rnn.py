@@ -72,19 +72,21 @@ def mixed_length_batches(batch_size=32, lengths=(10, 20, 30), seed=0):
         yield noisy_sine_windows(batch_size, length, seed=int(rng.integers(2**31)))
 
 
-def demo(seed=0, epochs=3, verbose=0):
+def demo(seed=0, epochs=2, verbose=0):
     """Learn next-step prediction; held-out MSE should be under half the repeat-last baseline."""
     keras.utils.set_random_seed(seed)
     x_test, y_test = noisy_sine_windows(256, 20, seed=seed + 1)  # fresh phases and noise
     started = time.perf_counter()
-    model = build_rnn()
+    model = build_rnn(learning_rate=0.002)  # twice Adam's default: two short epochs suffice
     built = time.perf_counter()
     # Train on several lengths: a model fitted on length 20 alone accepts length 8 but
     # predicts it badly. Every batch is freshly drawn, so there is nothing to shuffle.
+    # No validation_data: the held-out windows are scored once, after training.
     history = model.fit(mixed_length_batches(seed=seed), steps_per_epoch=32, epochs=epochs,
-                        shuffle=False, validation_data=(x_test, y_test), verbose=verbose)
+                        shuffle=False, verbose=verbose)
     trained = time.perf_counter()
-    mse = model.evaluate(x_test, y_test, verbose=0)  # the compiled loss: mean squared error
+    predictions = keras.ops.convert_to_numpy(model(x_test, training=False))  # (256, 1)
+    mse = np.mean((predictions - y_test) ** 2)  # the compiled loss: mean squared error
     baseline = float(np.mean((x_test[:, -1] - y_test) ** 2))  # "tomorrow equals today"
     return {
         "metric": "held-out MSE / repeat-last-value MSE",

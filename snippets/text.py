@@ -123,7 +123,7 @@ def review_sentences(count, seed=0):
     return np.array(sentences), np.array(labels)
 
 
-def demo(seed=0, epochs=4, verbose=0):
+def demo(seed=0, epochs=3, verbose=0):
     """Classify generated reviews; held-out accuracy should reach 0.9."""
     keras.utils.set_random_seed(seed)
     train_sentences, y_train = review_sentences(1000, seed=seed)
@@ -135,10 +135,11 @@ def demo(seed=0, epochs=4, verbose=0):
     started = time.perf_counter()
     model = build_text_classifier(vectorizer.vocabulary_size())
     built = time.perf_counter()
-    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
-                        batch_size=32, verbose=verbose)
+    # No validation_data: the held-out reviews are scored once, after training.
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=verbose)
     trained = time.perf_counter()
-    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    probabilities = keras.ops.convert_to_numpy(model(x_test, training=False))  # (500, 1)
+    accuracy = np.mean((probabilities[:, 0] > 0.5) == y_test)  # P(positive) above one half
     return {
         "metric": "held-out accuracy",
         "value": float(accuracy),

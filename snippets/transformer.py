@@ -136,7 +136,7 @@ def contains_token_data(count, maxlen=12, vocab_size=20, token=7, seed=0):
     return sequences.astype("int32"), labels
 
 
-def demo(seed=0, epochs=3, verbose=0):
+def demo(seed=0, epochs=1, verbose=0):
     """Learn "does token 7 occur?"; held-out accuracy should reach 0.9."""
     keras.utils.set_random_seed(seed)
     x_train, y_train = contains_token_data(1000, seed=seed)
@@ -144,10 +144,12 @@ def demo(seed=0, epochs=3, verbose=0):
     started = time.perf_counter()
     model = build_classifier()
     built = time.perf_counter()
-    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
-                        batch_size=32, verbose=verbose)
+    # One epoch (32 batches) learns the rule on seeds 0-4; no validation_data: the held-out
+    # set is scored once, after training.
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=verbose)
     trained = time.perf_counter()
-    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    probabilities = keras.ops.convert_to_numpy(model(x_test, training=False))  # (500, 2)
+    accuracy = np.mean(np.argmax(probabilities, axis=-1) == y_test)
     return {
         "metric": "held-out accuracy",
         "value": float(accuracy),
