@@ -109,7 +109,7 @@ def load_data(seed=0):
     return (x_train - mean) / std, (x_test - mean) / std, y_train, y_test
 
 
-def demo(seed=0, epochs=10, verbose=0):
+def demo(seed=0, epochs=3, verbose=0):
     """Train a sigmoid classifier on breast cancer; Keras's held-out accuracy, precision, recall
     and F1 should equal scikit-learn's on the same predictions (gap below 1e-5)."""
     keras.utils.set_random_seed(seed)
@@ -121,12 +121,13 @@ def demo(seed=0, epochs=10, verbose=0):
     model = keras.Model(inputs, outputs)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
                   loss=keras.losses.BinaryCrossentropy(), metrics=binary_head_metrics())
+    # Adam's moment slots made now: made inside fit's first trace, TensorFlow traces it twice.
+    model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()
-    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
-                        batch_size=32, verbose=verbose)
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=verbose)
     trained = time.perf_counter()
-    reported = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
-    predicted = (model.predict(x_test, verbose=0) > 0.5).astype(int)
+    reported = model.evaluate(x_test, y_test, verbose=0, return_dict=True)  # Keras's figures
+    predicted = (keras.ops.convert_to_numpy(model(x_test)) > 0.5).astype(int)  # (143, 1)
     references = {"accuracy": accuracy_score, "precision": precision_score,
                   "recall": recall_score, "f1": f1_score}
     gaps = {name: abs(reported[name] - reference(y_test, predicted))
@@ -138,6 +139,7 @@ def demo(seed=0, epochs=10, verbose=0):
         "value": float(max(gaps.values())),
         "target": 1e-5,
         "higher_is_better": False,
+        "accuracy": reported["accuracy"],  # held out: the predictions are worth scoring
         "params": model.count_params(),
         "build_seconds": built - started,
         "train_seconds": trained - built,

@@ -31,6 +31,7 @@ any data is seen. Each Dense layer has inputs x units weights plus one bias per 
 import time
 
 import keras
+import numpy as np
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 
@@ -57,20 +58,22 @@ def load_data(seed=0, input_dim=32, num_classes=10):
                             random_state=seed, stratify=labels)
 
 
-def demo(seed=0, epochs=10, verbose=0):
+def demo(seed=0, epochs=5, verbose=0):
     """Train the Sequential classifier; held-out accuracy should reach 0.9."""
     keras.utils.set_random_seed(seed)
     x_train, x_test, y_train, y_test = load_data(seed)
     started = time.perf_counter()
     model = build_sequential_model()
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003),
                   loss=keras.losses.SparseCategoricalCrossentropy(),  # integer labels 0..9
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    # Adam's moment slots made now: made inside fit's first trace, TensorFlow traces it twice.
+    model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()
-    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
-                        batch_size=64, verbose=verbose)
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=100, verbose=verbose)
     trained = time.perf_counter()
-    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    probabilities = keras.ops.convert_to_numpy(model(x_test))  # (500, 10)
+    accuracy = np.mean(np.argmax(probabilities, axis=-1) == y_test)
     return {
         "metric": "held-out accuracy",
         "value": float(accuracy),

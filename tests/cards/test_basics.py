@@ -36,10 +36,33 @@ def test_one_adam_step_lowers_the_loss():
 
 
 def test_demo_learns_breast_cancer_past_threshold():
-    result, accuracy = demo_accuracy_measured_by_sklearn(basics, "build_dense_model", epochs=20)
+    result, accuracy = demo_accuracy_measured_by_sklearn(basics, "build_dense_model")
     assert accuracy >= result["target"] == 0.93
     assert result["value"] == pytest.approx(accuracy, abs=1e-6)  # the figure `run` prints
     assert result["params"] == 30 * 64 + 64 + 64 + 1
+    assert len(result["history"]["loss"]) == 5  # the epochs the demo trains
+
+
+def traces_of_fit(build_optimizer_first):
+    """How often fit() traces the model's train_step (tracing runs the Python; later steps do
+    not), with Adam's slots made before fit() or, as by default, inside its first trace."""
+    model = basics.build_dense_model(input_dim=5, units=8)
+    model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.BinaryCrossentropy(),
+                  metrics=[keras.metrics.BinaryAccuracy()])
+    if build_optimizer_first:
+        model.optimizer.build(model.trainable_variables)
+    traced, train_step = [], model.train_step
+    model.train_step = lambda data: traced.append(data) or train_step(data)
+    x = np.random.default_rng(3).normal(size=(64, 5)).astype("float32")
+    model.fit(x, (x[:, :1] > 0).astype("float32"), epochs=2, batch_size=16, verbose=0)
+    return len(traced)
+
+
+@pytest.mark.tensorflow_only
+def test_variables_made_inside_the_first_trace_make_tensorflow_trace_fit_twice():
+    # The demos' `model.optimizer.build(model.trainable_variables)` after compile(): one trace.
+    assert traces_of_fit(build_optimizer_first=False) == 2
+    assert traces_of_fit(build_optimizer_first=True) == 1
 
 
 def test_the_pitfalls_it_names_happen_as_said():

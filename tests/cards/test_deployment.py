@@ -80,5 +80,6 @@ def test_demo_learns_digits_matches_litert_and_writes_nothing_here(tmp_path, mon
     result = deployment.demo()
     assert list(tmp_path.iterdir()) == []  # all files went to a temporary directory
     assert result["value"] <= result["target"] == 1e-5
-    assert result["history"]["val_accuracy"][-1] > 0.95
+    assert result["accuracy"] > 0.95  # held out: what is shipped is a trained classifier
+    assert len(result["history"]["loss"]) == 6  # the epochs the demo trains
     assert result["params"] == 64 * 32 + 32 + 32 * 10 + 10

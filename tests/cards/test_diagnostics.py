@@ -258,4 +258,4 @@ def test_demo_passes_every_check_and_records_learning_curves():
     result = diagnostics.demo()
     assert result["value"] == result["target"] == 4
     assert {"loss", "val_loss"} <= result["history"].keys()
-    assert len(result["history"]["val_loss"]) == 10
+    assert len(result["history"]["val_loss"]) == 5

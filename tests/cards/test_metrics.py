@@ -199,10 +199,11 @@ def test_bare_strings_crash_on_integer_labels_with_a_softmax_head(name, samples)
 
 
 def test_demo_keras_metrics_agree_with_scikit_learn():
-    result = metrics.demo(epochs=5)
+    result = metrics.demo()
     assert result["value"] <= result["target"] == 1e-5
     assert result["params"] == 30 * 16 + 16 + 16 + 1
-    assert result["history"]["val_accuracy"][-1] >= 0.9
+    assert result["accuracy"] >= 0.9  # held out: the figures compared are of a real classifier
+    assert len(result["history"]["loss"]) == 3  # the epochs the demo trains
 
 
 def test_f1_score_needs_labels_as_a_column():
