@@ -60,20 +60,21 @@ def load_data(seed=0):
                             random_state=seed, stratify=labels)
 
 
-def demo(seed=0, epochs=10, verbose=0):
+def demo(seed=0, epochs=15, verbose=0):
     """Train the dropout classifier on digits; held-out accuracy should reach 0.95."""
     keras.utils.set_random_seed(seed)
     x_train, x_test, y_train, y_test = load_data(seed)
     started = time.perf_counter()
     model = build_dropout_model(input_dim=x_train.shape[1], rate=0.5)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003),
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
                   loss=keras.losses.SparseCategoricalCrossentropy(),
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
     built = time.perf_counter()
-    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
-                        batch_size=32, verbose=verbose)
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=verbose)
     trained = time.perf_counter()
-    _, accuracy = model.evaluate(x_test, y_test, verbose=0)  # inference: dropout is off here
+    # Inference: a direct call, training=False, runs the whole network with dropout off.
+    probabilities = keras.ops.convert_to_numpy(model(x_test, training=False))  # (450, 10)
+    accuracy = np.mean(np.argmax(probabilities, axis=-1) == y_test)
     if verbose:
         kept = np.mean(apply_dropout(np.ones((100, 100), "float32"), rate=0.5, seed=seed) > 0)
         print(f"share of units kept by Dropout(0.5) in training: {kept:.3f}")

@@ -31,6 +31,7 @@ barely moves in a short run, so the demo decays once per epoch instead.
 import time
 
 import keras
+import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
@@ -61,7 +62,7 @@ def load_data(seed=0):
                             random_state=seed, stratify=labels)
 
 
-def demo(seed=0, epochs=10, batch_size=32, verbose=0):
+def demo(seed=0, epochs=6, batch_size=32, verbose=0):
     """SGD on a schedule that decays 0.8x per epoch; held-out accuracy should reach 0.9."""
     keras.utils.set_random_seed(seed)
     x_train, x_test, y_train, y_test = load_data(seed)
@@ -78,10 +79,10 @@ def demo(seed=0, epochs=10, batch_size=32, verbose=0):
     model.compile(optimizer=make_sgd(schedule), loss=keras.losses.SparseCategoricalCrossentropy(),
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
     built = time.perf_counter()
-    history = model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=epochs,
-                        batch_size=batch_size, verbose=verbose)
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose)
     trained = time.perf_counter()
-    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    probabilities = keras.ops.convert_to_numpy(model(x_test))  # (450, 10): one call, no trace
+    accuracy = float(np.mean(np.argmax(probabilities, axis=-1) == y_test))
     if verbose:
         print(f"learning rate after {int(model.optimizer.iterations)} steps: "
               f"{float(model.optimizer.learning_rate):.5f}")

@@ -137,4 +137,4 @@ def test_demo_reaches_target_accuracy_on_unscaled_digits():
     result, accuracy = demo_accuracy_measured_by_sklearn(card, "build_batch_norm_model")
     assert accuracy >= result["target"] == 0.95
     assert result["value"] == pytest.approx(accuracy, abs=1e-6)  # the figure `run` prints
-    assert {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(result["history"])
+    assert {"loss", "accuracy"} <= set(result["history"])  # held out once, at the end (issue 17)

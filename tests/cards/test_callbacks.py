@@ -128,7 +128,7 @@ def test_get_value_is_gone_and_the_rate_is_read_and_set_on_the_optimizer():
     assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == 0.25
 
 
-@pytest.mark.slow  # a second 20-epoch demo
+@pytest.mark.slow  # a second 12-epoch demo
 def test_a_checkpoint_without_save_best_only_misses_the_demo_target(monkeypatch):
     checkpoint = keras.callbacks.ModelCheckpoint
 

@@ -112,7 +112,7 @@ def test_class_weights_raise_minority_recall_measured_by_sklearn(demo_run):
     assert recalls[0] == pytest.approx(weighted["value"])  # the demo's figure, measured again
     assert recalls[1] == pytest.approx(plain["value"])
     assert recalls[0] >= weighted["target"] == 0.65 > recalls[1]  # a plain model misses it
-    assert recalls[1] < 0.35 and recalls[0] > 0.7  # note: "from about 0.3 to about 0.8"
+    assert 0.2 < recalls[1] < 0.3 and 0.7 < recalls[0] < 0.85  # note: "about 0.25 to 0.75-0.8"
     assert precisions[0] < precisions[1]  # the price: more false alarms
 
 

@@ -83,4 +83,4 @@ def test_demo_reaches_target_accuracy_on_digits():
     assert accuracy >= result["target"] == 0.95
     assert result["value"] == pytest.approx(accuracy, abs=1e-6)  # the figure `run` prints
     assert result["params"] == 64 * 128 + 128 + 128 * 10 + 10
-    assert {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(result["history"])
+    assert {"loss", "accuracy"} <= set(result["history"])  # held out once, at the end (issue 17)

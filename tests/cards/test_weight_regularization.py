@@ -124,7 +124,7 @@ def test_demo_shrinks_the_kernels_and_helps_held_out_error(demo_run):
     plain, penalised = result["results"]["plain"], result["results"]["penalised"]
     assert penalised["test_mse"] < plain["test_mse"]
     assert result["params"] == 30 * 64 + 64 + 64 * 64 + 64 + 64 + 1
-    assert len(result["history"]["penalised_loss"]) == 20
+    assert len(result["history"]["penalised_loss"]) == 14
 
 
 def test_demo_figures_are_re_measured_from_the_trained_models(demo_run):
@@ -138,14 +138,14 @@ def test_demo_figures_are_re_measured_from_the_trained_models(demo_run):
         return np.sqrt(sum(np.sum(w.astype("float64") ** 2)
                            for w in model.get_weights() if w.ndim == 2))
 
-    # measured: 11.297 plain, 5.914 penalised, ratio 0.5235
+    # measured: 16.001 plain, 7.234 penalised, ratio 0.4521
     assert result["value"] == pytest.approx(norm(penalised) / norm(plain), rel=1e-6)
     _, _, x_test, y_test = card.make_data(seed=0)
     for name, model in (("plain", plain), ("penalised", penalised)):
         numbers = result["results"][name]
         assert numbers["kernel_norm"] == pytest.approx(norm(model), rel=1e-6)
         test_mse = mean_squared_error(y_test, model.predict(x_test, verbose=0))
-        assert numbers["test_mse"] == pytest.approx(test_mse, rel=1e-5)  # 2.971 and 2.582
+        assert numbers["test_mse"] == pytest.approx(test_mse, rel=1e-5)  # 2.910 and 2.527
 
 
 @pytest.fixture(scope="module")
