@@ -34,7 +34,7 @@ TOPICS = (
     # Frameworks
     "sequential", "functional", "pytorch", "custom-training",
     # Data
-    "data-pipeline", "class-imbalance",
+    "data-pipeline", "augmentation", "class-imbalance",
     # Optimization
     "optimizers", "adamw", "lr-schedule", "callbacks", "transfer-learning",
     # Regularization
