@@ -94,6 +94,51 @@ def test_every_optimizer_lowers_the_loss_on_the_same_problem():
         assert losses[-1] < losses[0] < initial_loss + 0.1, (name, initial_loss, losses)
 
 
+@pytest.mark.tensorflow_only
+@pytest.mark.jax_only
+def test_more_steps_per_execution_gives_the_same_curves():
+    x_train, _, y_train, _ = optimizers.load_data()
+    x, y = x_train[:200], y_train[:200]  # 7 batches of 32 (the last of 8) per epoch
+    one = optimizers.compare_optimizers(x, y, epochs=2, seed=0)
+    many = optimizers.compare_optimizers(x, y, epochs=2, seed=0, steps_per_execution=64)
+    for name in one:
+        np.testing.assert_allclose(many[name], one[name], rtol=1e-5, err_msg=name)
+
+
+@pytest.mark.torch_only
+def test_pytorch_trainer_takes_one_step_per_execution_only():
+    x_train, _, y_train, _ = optimizers.load_data()
+    with pytest.raises(ValueError, match="steps_per_execution"):
+        optimizers.compare_optimizers(x_train[:64], y_train[:64], epochs=1,
+                                      steps_per_execution=2)
+
+
+@pytest.mark.tensorflow_only
+def test_on_tensorflow_an_optimizer_built_before_fit_spares_a_second_trace_of_the_step():
+    x_train, _, y_train, _ = optimizers.load_data()
+
+    def traces(build_first):
+        """How many times fit's tf.function runs train_step's Python, i.e. traces it."""
+        keras.utils.set_random_seed(0)
+        model = optimizers.build_model()
+        optimizer = keras.optimizers.Adam()
+        model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy())
+        if build_first:
+            optimizer.build(model.trainable_variables)
+        calls, step = [], model.train_step
+
+        def counting_step(data):
+            calls.append(1)
+            return step(data)
+
+        model.train_step = counting_step
+        model.fit(x_train[:100], y_train[:100], epochs=2, batch_size=32, verbose=0)
+        return len(calls)
+
+    assert traces(build_first=False) == 2  # slots made inside the first trace: traced again
+    assert traces(build_first=True) == 1
+
+
 def test_demo_reaches_a_low_loss_with_the_best_optimizer(demo_run):
     result, _ = demo_run
     assert result["value"] <= result["target"] == 0.3
