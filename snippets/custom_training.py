@@ -241,16 +241,18 @@ def load_data(seed=0):
                             test_size=0.25, random_state=seed, stratify=labels)
 
 
-def demo(seed=0, epochs=5, verbose=0):
+def demo(seed=0, epochs=4, verbose=0):
     """Train the classifier with the hand-written loop; held-out accuracy should reach 0.9."""
     keras.utils.set_random_seed(seed)
     x_train, x_test, y_train, y_test = load_data(seed)
     started = time.perf_counter()
     model = build_model()
-    optimizer = keras.optimizers.Adam(learning_rate=0.01)
+    optimizer = keras.optimizers.Adam(learning_rate=0.02)
     loss_fn = keras.losses.SparseCategoricalCrossentropy()
     built = time.perf_counter()
-    losses = train_by_hand(model, optimizer, loss_fn, x_train, y_train, epochs=epochs, seed=seed)
+    # Batches of 128: 11 steps an epoch, each one a Python call of the step (eager on TF, torch).
+    losses = train_by_hand(model, optimizer, loss_fn, x_train, y_train, epochs=epochs,
+                           batch_size=128, seed=seed)
     trained = time.perf_counter()
     probabilities = keras.ops.convert_to_numpy(model(x_test, training=False))
     accuracy = float(np.mean(np.argmax(probabilities, axis=-1) == y_test))

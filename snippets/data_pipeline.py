@@ -130,7 +130,8 @@ def demo(seed=0, verbose=0, normalize=True, pipeline="pydataset", epochs=5):
     built = time.perf_counter()
     history = model.fit(batches, epochs=epochs, shuffle=False, verbose=verbose)  # it shuffles
     trained = time.perf_counter()
-    predicted = (model.predict(x_test, verbose=0)[:, 0] > 0.5).astype("float32")
+    probabilities = keras.ops.convert_to_numpy(model(x_test))[:, 0]  # one call: no predict() trace
+    predicted = (probabilities > 0.5).astype("float32")
     return {
         "metric": f"held-out accuracy, trained through {pipeline}",
         "value": float(np.mean(predicted == y_test)),

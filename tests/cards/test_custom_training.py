@@ -148,7 +148,7 @@ def test_demo_accuracy_measured_again_by_sklearn(demo_run):
     np.testing.assert_allclose(result["value"], accuracy)
     assert accuracy >= result["target"] == 0.9
     losses = result["history"]["loss"]
-    assert len(losses) == 5 and losses[-1] < losses[0] / 3
+    assert len(losses) == 4 and losses[-1] < losses[0] / 3
     assert result["params"] == 64 * 32 + 32 + 32 * 10 + 10
 
 
