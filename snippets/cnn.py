@@ -85,6 +85,8 @@ def demo(seed=0, epochs=5, batch_size=32, verbose=0):
         0.001, steps - warmup, warmup_target=0.01, warmup_steps=warmup)
     model = build_cnn(input_shape=x_train.shape[1:], num_classes=10, padding="same",
                       learning_rate=schedule)
+    # Make Adam's slots now: left to fit's first step, TensorFlow would trace that step twice.
+    model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()
     # No validation_data: the card scores the test split once, after training.
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose)

@@ -84,6 +84,8 @@ def demo(seed=0, epochs=2, verbose=0):
     x_test, y_test = noisy_sine_windows(256, 20, seed=seed + 1)  # fresh phases and noise
     started = time.perf_counter()
     model = build_gru()
+    # Make Adam's slots now: left to fit's first step, TensorFlow would trace that step twice.
+    model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()
     # No validation_data: the held-out windows are scored once, after training.
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=verbose)

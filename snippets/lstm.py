@@ -78,6 +78,8 @@ def demo(seed=0, epochs=2, verbose=0):
     x_test, y_test = noisy_sine_windows(256, 20, seed=seed + 1)  # fresh phases and noise
     started = time.perf_counter()
     model = build_lstm(learning_rate=0.008)  # gates start slower than SimpleRNN: bigger steps
+    # Make Adam's slots now: left to fit's first step, TensorFlow would trace that step twice.
+    model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()
     # Train on several lengths: a model fitted on length 20 alone accepts length 8 but
     # predicts it badly. Every batch is freshly drawn, so there is nothing to shuffle.

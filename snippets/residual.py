@@ -132,6 +132,8 @@ def demo(seed=0, epochs=3, batch_size=32, verbose=0):
     schedule = keras.optimizers.schedules.CosineDecay(
         0.0015, steps - warmup, warmup_target=0.015, warmup_steps=warmup)
     model = build_residual_cnn(learning_rate=schedule)
+    # Make Adam's slots now: left to fit's first step, TensorFlow would trace that step twice.
+    model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()
     # No validation_data: the card scores the test split once, after training.
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose)

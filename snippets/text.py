@@ -134,6 +134,8 @@ def demo(seed=0, epochs=3, verbose=0):
     x_test = keras.ops.convert_to_numpy(vectorizer(test_sentences))  # (500, 12)
     started = time.perf_counter()
     model = build_text_classifier(vectorizer.vocabulary_size())
+    # Make Adam's slots now: left to fit's first step, TensorFlow would trace that step twice.
+    model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()
     # No validation_data: the held-out reviews are scored once, after training.
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=verbose)

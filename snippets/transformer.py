@@ -143,6 +143,8 @@ def demo(seed=0, epochs=1, verbose=0):
     x_test, y_test = contains_token_data(500, seed=seed + 1)
     started = time.perf_counter()
     model = build_classifier()
+    # Make Adam's slots now: left to fit's first step, TensorFlow would trace that step twice.
+    model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()
     # One epoch (32 batches) learns the rule on seeds 0-4; no validation_data: the held-out
     # set is scored once, after training.
