@@ -87,8 +87,8 @@ def test_toy_gan_matches_the_whole_distribution_within_0_2_wasserstein(demo_run)
     noise = np.random.default_rng(42).normal(size=(4000, generator.input_shape[1]))
     samples = generator.predict(noise.astype("float32"), verbose=0).ravel()
     distance = stats.wasserstein_distance(samples, normal_quantiles(4000))
-    assert distance <= 0.15  # measured 0.12 at seed 0: a margin under the card's 0.2
-    assert 3.75 <= samples.mean() <= 4.25 and 0.35 <= samples.std() <= 0.65  # 4.12, 0.57
+    assert distance <= 0.15  # measured 0.11 at seed 0: a margin under the card's 0.2
+    assert 3.75 <= samples.mean() <= 4.25 and 0.35 <= samples.std() <= 0.65  # 3.98, 0.37
     assert result["value"] <= result["target"] == 0.2
 
 
