@@ -114,6 +114,23 @@ def shift_by_hand(images, rows, columns):
     return shifted
 
 
+def test_fit_trains_on_the_augmented_images():
+    x = digits()
+    inputs = keras.Input(shape=(8, 8, 1))
+    moved = keras.layers.RandomTranslation(0.0, (1 / 8, 1 / 8), fill_mode="constant",
+                                           interpolation="nearest")(inputs)  # always 1 right
+    outputs = keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")(
+        keras.layers.Flatten()(moved))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="mean_squared_error")
+    model.fit(x, np.ones(64), batch_size=64, epochs=1, shuffle=False, verbose=0)
+    # One step from w = 0 on mean((1 - x_seen . w)^2): w = 0.5 * 2 * mean(x_seen), the mean
+    # image the Dense layer saw, and that is the shifted one.
+    seen = shift_by_hand(x, 0, 1).reshape(64, -1).mean(axis=0)
+    np.testing.assert_allclose(numpy(model.layers[-1].kernel)[:, 0], seen, rtol=1e-5, atol=1e-6)
+    assert np.abs(seen - x.reshape(64, -1).mean(axis=0)).max() > 0.1
+
+
 def test_a_translation_factor_of_one_eighth_moves_8x8_images_one_whole_pixel_down_and_right():
     x = digits()
     layer = keras.layers.RandomTranslation((1 / 8, 1 / 8), (1 / 8, 1 / 8), fill_mode="constant",
@@ -289,6 +306,15 @@ def test_on_centred_digits_augmentation_changes_accuracy_by_under_0_05(seed_runs
         change = accuracy(seed_runs[seed, True][1], x_test, y_test) - \
             accuracy(seed_runs[seed, False][1], x_test, y_test)
         assert abs(change) < 0.05, (seed, change)
+
+
+def test_the_digits_come_size_normalised_and_centred():
+    data = load_digits()
+    assert "normalized bitmaps" in data.DESCR
+    for axis in (1, 2):  # the ink's centre along columns (summing rows), then along rows
+        ink = data.images.sum(axis=axis)  # (1797, 8)
+        centre = (ink * np.arange(8)).sum(axis=1) / ink.sum(axis=1)
+        assert np.mean(np.abs(centre - 3.5) < 1) > 0.99
 
 
 def test_the_demo_trains_on_10_digits_a_class_and_holds_out_the_rest():
