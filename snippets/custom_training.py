@@ -9,7 +9,7 @@ Use when: write a training loop by hand, custom training loop, gradient tape,
     apply gradients by hand
 See also: basics, pytorch, optimizers, gan
 Functions: train_step_tensorflow, train_step_jax, compiled_jax_step, train_step_torch,
-    train_by_hand, TapeStepModel, JaxStepModel, TorchStepModel, update_metrics, build_step_model
+    TapeStepModel, JaxStepModel, TorchStepModel, update_metrics, build_step_model, train_by_hand
 Backends: tensorflow, jax, torch
 
 ## Note

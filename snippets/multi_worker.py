@@ -8,7 +8,7 @@ Use when: train on several machines, cluster training, tf config, workers, multi
     scale out training beyond one machine, jax distributed initialize
 See also: distributed, deployment
 Functions: tf_config, jax_config, free_ports, start_workers, stop_workers, shard_of_each_batch,
-    rows_of_each_batch, train, train_jax, train_worker
+    train, rows_of_each_batch, train_jax, train_worker
 Backends: tensorflow, jax; not torch: Keras 3.15 has no multi-process engine for torch
     (tf.distribute trains TensorFlow variables only, keras.distribution is implemented for JAX)
 
