@@ -130,7 +130,7 @@ def make_data(seed=0, rows=512, features=8):
     return x, y.astype("float32")
 
 
-def demo(seed=0, epochs=3, verbose=0):
+def demo(seed=0, epochs=2, verbose=0):
     """Train on all devices and on one; the final losses should agree within 1e-4."""
     cpu_devices = use_logical_cpus(2)  # works only if TensorFlow has not started yet
     x, y = make_data(seed)
