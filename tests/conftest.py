@@ -61,6 +61,13 @@ def heavy_imports_after(*argvs):
     return HEAVY_LIBRARIES & set(result.stdout.split())
 
 
+# Source that gives a Python started by a test the Ctrl-C of a terminal's foreground job. A suite
+# started in the background (`make test &`) hands its children SIGINT ignored, and Python keeps an
+# ignored SIGINT ignored, so a test that sends SIGINT must not rely on what it inherited.
+CTRL_C_AS_IN_A_TERMINAL = (
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n")
+
+
 def blocking_imports(*roots):
     """Python source that makes `import <root>` fail as if the library were not installed."""
     return (

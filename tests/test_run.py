@@ -302,7 +302,7 @@ def test_interrupting_check_stops_every_worker(tmp_path):
     import sys
     import time
 
-    from .conftest import REPO
+    from .conftest import CTRL_C_AS_IN_A_TERMINAL, REPO
 
     token = f"cheatsheet-test-{os.getpid()}-{time.time_ns()}"  # marks this test's processes
 
@@ -318,7 +318,8 @@ def test_interrupting_check_stops_every_worker(tmp_path):
         return found
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "cheatsheet", "check", "--jobs", "2", "cnn", "lstm", "rnn"],
+        [sys.executable, "-c", CTRL_C_AS_IN_A_TERMINAL + "from cheatsheet.cli import main; "
+         "raise SystemExit(main())", "check", "--jobs", "2", "cnn", "lstm", "rnn"],
         cwd=REPO, env={**os.environ, "CHEATSHEET_TEST_TOKEN": token},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

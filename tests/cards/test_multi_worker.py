@@ -13,7 +13,7 @@ import pytest
 
 from snippets import multi_worker as card
 
-from ..conftest import REPO
+from ..conftest import CTRL_C_AS_IN_A_TERMINAL, REPO
 
 BACKEND = keras.config.backend()
 
@@ -272,7 +272,7 @@ def test_failed_or_late_workers_are_one_line_and_leave_no_process(tmp_path, monk
     assert len(pids) == 4 and wait_gone(pids) == []  # workers and their children alike
 
 
-CTRL_C_PARENT = textwrap.dedent("""
+CTRL_C_PARENT = CTRL_C_AS_IN_A_TERMINAL + textwrap.dedent("""
     import os, subprocess, sys
     from snippets import multi_worker as card
     script, pid_file = sys.argv[1], sys.argv[2]
