@@ -159,14 +159,16 @@ def group_alive(pgid):
 
 def stop_workers(workers, grace=3.0):
     """End each worker's whole process group (the worker and whatever it started), even when the
-    worker itself has already exited: SIGTERM, then SIGKILL for what is left after `grace` s."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
+    worker itself has already exited: SIGTERM, then SIGKILL for what is left after `grace` s
+    (grace=0: SIGKILL at once)."""
+    polite = [(signal.SIGTERM, grace)] if grace > 0 else []
+    for sig, seconds in [*polite, (signal.SIGKILL, 3.0)]:  # 3 s: time to reap the killed
         for worker in workers:
             try:
                 os.killpg(worker.pid, sig)  # start_new_session: the group id is the worker's pid
             except (ProcessLookupError, PermissionError):
                 pass
-        deadline = time.monotonic() + grace
+        deadline = time.monotonic() + seconds
         for worker in workers:
             try:
                 worker.wait(timeout=max(0.0, deadline - time.monotonic()))  # reap it
@@ -179,7 +181,9 @@ def stop_workers(workers, grace=3.0):
 
 
 def collect(workers, timeout):
-    """Each worker's JSON report (its last stdout line). Raises WorkerError naming the first
+    """Each worker's report: the JSON object it prints last. Returns as soon as every worker
+    has printed one (a TensorFlow worker then spends about a second shutting down its
+    collective runtime, which stop_workers cuts short). Raises WorkerError naming the first
     worker that fails (the others would wait for it forever) or, after `timeout` seconds, the
     first still running."""
     import threading
@@ -192,6 +196,16 @@ def collect(workers, timeout):
                                       daemon=True)
             reader.start()
             readers.append(reader)
+
+    def report(index):  # the worker's last JSON object on stdout, or None before it prints one
+        for line in reversed(list(lines[index]["out"])):
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                return value
+        return None
 
     def last_error(index):
         for reader in readers[2 * index:2 * index + 2]:
@@ -206,15 +220,20 @@ def collect(workers, timeout):
             if code not in (None, 0):
                 raise WorkerError(f"worker {index} exited with status {code}: "
                                   f"{last_error(index)}")
-        if None not in codes:
-            break
+        reports = [report(index) for index in range(len(workers))]
+        if None not in reports:
+            return reports
+        if None not in codes:  # all exited with status 0: read what is left of their output
+            for reader in readers:
+                reader.join(timeout=1.0)
+            reports = [report(index) for index in range(len(workers))]
+            if None in reports:
+                raise WorkerError(f"worker {reports.index(None)} exited without a report")
+            return reports
         if time.monotonic() > deadline:
             raise WorkerError(f"worker {codes.index(None)} did not finish within {timeout:g} s;"
                               f" stopped all workers")
         time.sleep(0.05)
-    for reader in readers:
-        reader.join(timeout=1.0)
-    return [json.loads("".join(read["out"]).strip().splitlines()[-1]) for read in lines]
 
 
 def build_regressor(input_dim=8, units=16, seed=0):
@@ -348,12 +367,16 @@ def run_cluster(workers=2, seed=0, epochs=3, ports=None, timeout=90.0, on_start=
     for port in ports:
         check_port_free(port)
     processes = start_workers(ports, seed=seed, epochs=epochs, **start_kwargs)
+    reports = None
     try:
         if on_start:
             on_start([process.pid for process in processes])
-        return collect(processes, timeout)
+        reports = collect(processes, timeout)
+        return reports
     finally:
-        stop_workers(processes)
+        # Workers that have reported have nothing left to do but shut down, which takes
+        # TensorFlow's about a second that SIGTERM does not cut short: kill them at once.
+        stop_workers(processes, grace=3.0 if reports is None else 0)
 
 
 def demo(seed=0, epochs=3, verbose=0, timeout=90.0):
@@ -390,7 +413,8 @@ def demo(seed=0, epochs=3, verbose=0, timeout=90.0):
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--worker"]:  # a worker started by start_workers
-        print(json.dumps(train_worker(seed=int(sys.argv[2]), epochs=int(sys.argv[3]))))
+        print(json.dumps(train_worker(seed=int(sys.argv[2]), epochs=int(sys.argv[3]))),
+              flush=True)  # the report: collect returns once every worker has printed one
     else:
         result = demo(verbose=1)
         print(f"{result['metric']}: {result['value']:.2e} (target <= {result['target']})")

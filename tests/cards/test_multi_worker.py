@@ -101,8 +101,8 @@ def test_two_workers_lose_what_plain_keras_loses_on_the_same_global_batches(demo
     np.testing.assert_allclose(result["history"]["single_process_loss"], reference, rtol=1e-5)
     assert reference[-1] < 0.1 * reference[0]  # it learned
     assert result["value"] <= result["target"] == 1e-5
-    # Both workers finished and were reaped: no process outlives the demo.
-    assert len(workers) == 2 and all(worker.returncode == 0 for worker in workers)
+    # Both workers reported, then were killed and reaped: no process outlives the demo.
+    assert len(workers) == 2 and all(worker.returncode == -signal.SIGKILL for worker in workers)
     assert wait_gone([worker.pid for worker in workers]) == []
 
 
@@ -270,6 +270,17 @@ def test_failed_or_late_workers_are_one_line_and_leave_no_process(tmp_path, monk
         assert message == "worker 1 exited with status 1: worker could not join the cluster"
     pids = pids_written(tmp_path, pid_file)
     assert len(pids) == 4 and wait_gone(pids) == []  # workers and their children alike
+
+
+def test_a_worker_that_exits_without_a_report_is_one_line(tmp_path, monkeypatch):
+    script = tmp_path / "worker.py"
+    script.write_text("print('trained, but no report')\n")
+    monkeypatch.setattr(card, "start_workers", lambda ports, seed, epochs, **kwargs: [
+        subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, start_new_session=True)
+        for _ in ports])
+    with pytest.raises(card.WorkerError, match=r"^worker 0 exited without a report$"):
+        card.run_cluster(workers=2, timeout=30)
 
 
 CTRL_C_PARENT = CTRL_C_AS_IN_A_TERMINAL + textwrap.dedent("""
