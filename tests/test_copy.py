@@ -262,6 +262,7 @@ def copied_runs(request, tmp_path_factory):
             return self[topic]
 
     runs = Runs()
+    runs.runners = runner_pool  # for tests of the runner itself: no Keras import of their own
     if not under_xdist:
         for card in selected:
             runs[card.topic]  # start it now
@@ -271,15 +272,16 @@ def copied_runs(request, tmp_path_factory):
         runner.stop()
 
 
-def test_a_copied_script_cannot_import_this_project_in_the_runner(tmp_path):
+def test_a_copied_script_cannot_import_this_project_in_the_runner(tmp_path, copied_runs):
     script = tmp_path / "leaning.py"
     script.write_text("import sys\nprint(sys.argv[0], __name__)\nfrom cheatsheet import index\n")
-    runner = ScriptRunner()
+    runners = copied_runs.runners()
+    runner = runners.get()
     try:
         ran = runner.run(script)
         again = runner.run(tmp_path / "missing.py")
     finally:
-        runner.stop()
+        runners.put(runner)
     assert not ran["ok"] and ran["stdout"] == f"{script} __main__\n"
     assert "No module named 'cheatsheet' (a copied script stands alone)" in ran["error"]
     assert not again["ok"]  # and the runner went on to the next script
