@@ -26,8 +26,9 @@ the rnn card: beat 'repeat the last value' by 2x on a noisy sine.
   with a UserWarning, and `None` keeps the sequence length free.
 - A model that accepts any length only predicts well at lengths it was trained on (or longer);
   the card trains on batches of 10, 20 and 30 steps.
-- The LSTM's gates make a slow start at Adam's default 0.001; the demo uses 0.008 to learn in
-  two short epochs.
+- Adam's default 0.001 is slow for two short epochs: both rates beat the baseline, but the
+  last epoch's training loss at 0.001 is 2.6 to 6 times that at 0.008 (0.11-0.12 against
+  0.02-0.045 on seeds 0-2, on all three backends), so the demo uses 0.008.
 """
 
 import itertools
@@ -77,7 +78,7 @@ def demo(seed=0, epochs=2, verbose=0):
     keras.utils.set_random_seed(seed)
     x_test, y_test = noisy_sine_windows(256, 20, seed=seed + 1)  # fresh phases and noise
     started = time.perf_counter()
-    model = build_lstm(learning_rate=0.008)  # gates start slower than SimpleRNN: bigger steps
+    model = build_lstm(learning_rate=0.008)  # 8x Adam's default: two short epochs suffice
     # Make Adam's slots now: left to fit's first step, TensorFlow would trace that step twice.
     model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()

@@ -354,16 +354,22 @@ def test_keras3_fit_fails_under_two_workers(tmp_path, monkeypatch):
         card.run_cluster(workers=2, timeout=120)
 
 
+def broken_copy(tmp_path, right, wrong):
+    """The card's file with its line `right` replaced by `wrong`, for the workers to run."""
+    source = (REPO / "snippets" / "multi_worker.py").read_text()
+    assert right in source
+    broken = tmp_path / "multi_worker.py"
+    broken.write_text(source.replace(right, wrong))
+    return broken
+
+
 @pytest.mark.slow
 @pytest.mark.tensorflow_only
 def test_a_per_worker_mean_loss_takes_double_steps_and_misses_the_target(tmp_path):
     # The broken variant: each worker averages over its own 32 rows instead of dividing by the
     # global 64; the all-reduce then sums two means, so each step is twice too large.
-    source = (REPO / "snippets" / "multi_worker.py").read_text()
-    right = "loss = keras.ops.sum(squared) / batch_size"
-    assert right in source
-    broken = tmp_path / "multi_worker.py"
-    broken.write_text(source.replace(right, "loss = keras.ops.mean(squared)"))
+    broken = broken_copy(tmp_path, "loss = keras.ops.sum(squared) / batch_size",
+                         "loss = keras.ops.mean(squared)")
     reports = card.run_cluster(workers=2, epochs=3, timeout=120, script=str(broken))
     reference = plain_keras_losses()
     gap = max(abs(a - b) for a, b in zip(reports[0]["losses"], reference, strict=True))
@@ -373,11 +379,7 @@ def test_a_per_worker_mean_loss_takes_double_steps_and_misses_the_target(tmp_pat
 @pytest.mark.slow
 @pytest.mark.jax_only
 def test_jax_fit_on_arrays_in_two_processes_needs_auto_shard_dataset_false(tmp_path):
-    source = (REPO / "snippets" / "multi_worker.py").read_text()
-    right = "auto_shard_dataset=False)"
-    assert right in source
-    broken = tmp_path / "multi_worker.py"
-    broken.write_text(source.replace(right, "auto_shard_dataset=True)"))
+    broken = broken_copy(tmp_path, "auto_shard_dataset=False)", "auto_shard_dataset=True)")
     with pytest.raises(card.WorkerError, match=r"exited with status 1: ValueError: .*the data "
                                                r"must be provided as a `tf.data.Dataset`"):
         card.run_cluster(workers=2, epochs=1, timeout=120, script=str(broken))
