@@ -337,3 +337,23 @@ def test_interrupting_check_stops_every_worker(tmp_path):
     while ours() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert ours() == []
+
+
+@pytest.mark.parametrize(("cores", "count", "users", "expected"), [
+    (2, 2, None, "1"), (8, 2, None, "4"), (2, 4, None, "1"), (1, 1, None, "1"), (2, 2, "3", "3")])
+def test_check_workers_share_the_cores_for_openmp_threads_unless_the_user_set_them(
+        monkeypatch, cores, count, users, expected):
+    import os
+    import subprocess
+
+    from cheatsheet import workers
+
+    started = []
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(subprocess, "Popen", lambda argv, env, **kwargs: started.append(env))
+    if users is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", users)
+    workers.Worker(threads=workers.threads_per_worker(count))
+    assert started[0]["OMP_NUM_THREADS"] == expected
