@@ -7,11 +7,8 @@ Use when: generate images, generate data from noise, generator and discriminator
     trainable flag
 See also: cnn, basics
 Functions: build_generator, build_discriminator, build_gan, train_step
-Backends: tensorflow; not jax: the seed-0 adversarial run lands elsewhere there and misses
-    the distribution (1-D Wasserstein 0.25 against the 0.2 target); not torch: the demo meets
-    its target there (seeds 0-4) but takes ~20 s of CPU, 8x TensorFlow's, and the trainable-flags
-    test, which turns warnings into errors, stops on the NumPy 2 DeprecationWarning that Keras's
-    torch backend raises when it converts a tensor
+Backends: tensorflow, torch; not jax: the seed-0 adversarial run lands elsewhere there and
+    misses the distribution (1-D Wasserstein 0.25 against the 0.2 target)
 
 ## Note
 
