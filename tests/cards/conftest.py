@@ -44,6 +44,27 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+    config.stash[DESELECTED] = len(deselected)
+    if hasattr(config, "workeroutput"):  # a pytest-xdist worker: its controller prints the count
+        config.workeroutput["deselected_for_backend"] = len(deselected)
+
+
+# pytest's own "N deselected" is missing under pytest-xdist, whose workers collect and deselect
+# while the controller reports: they hand it the count, and the summary says it on any run.
+DESELECTED = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    count = getattr(node, "workeroutput", {}).get("deselected_for_backend")
+    if count is not None:  # every worker collects the same tests and deselects the same ones
+        node.config.stash[DESELECTED] = count
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if DESELECTED in config.stash:
+        terminalreporter.write_line(f"on {BACKEND}: {config.stash[DESELECTED]} card tests "
+                                    "deselected (marked as another backend's behaviour)")
 
 
 _undeclared_outcomes = {}  # topic -> [passed?] of its tests on a backend it leaves out
