@@ -163,7 +163,7 @@ class Corpus:
         # per card: {field: folded text}; a field is split into tokens only once a query word's
         # first letters are in it. Its length, for BM25's damping, is its number of characters.
         self.folded = [{name: _fold(text) for name, text in texts.items()} for texts in self.texts]
-        self._tokens = {}  # (position, field) -> {folded token: [(token, count)]}
+        self._tokens = {}  # (position, field, probe) -> {folded token: [(token, count)]}
         self.average = {name: max(sum(len(texts[name]) for texts in self.texts)
                                   / max(len(self.cards), 1), 1.0) for name in FIELD_WEIGHTS}
         self.names = [{words(name)[-1] for name in (card.topic, *card.aliases)}
@@ -171,11 +171,18 @@ class Corpus:
         self._frequency = {}
         self._counts = {}
 
-    def tokens(self, position, name):
-        """A field's distinct tokens by their folded form, tallied: worked out on first use."""
-        key = (position, name)
+    def tokens(self, position, name, probe):
+        """The distinct tokens of a field's lines whose folded form holds `probe`, by their folded
+        form, tallied: worked out on first use. Folding keeps the line breaks, so the folded
+        lines match the field's; a token that holds the probe folded is on such a line, and
+        only those lines are split (a card's code field is hundreds of lines)."""
+        key = (position, name, probe)
         if key not in self._tokens:
-            tallied = Counter(_WORD.findall(self.texts[position][name]))
+            lines = self.texts[position][name].split("\n")
+            folded_lines = self.folded[position][name].split("\n")
+            tallied = Counter(_WORD.findall("\n".join(
+                line for line, folded in zip(lines, folded_lines, strict=True)
+                if probe in folded)))
             folded_text = _fold("\n".join(tallied))  # folded in one pass, in C
             by_folded = {}
             for folded, (token, count) in zip(folded_text.split("\n"), tallied.items(),
@@ -190,7 +197,7 @@ class Corpus:
         if key not in self._counts:
             probe, total = word[:3], 0  # the stemmer never changes a word's first three letters
             if probe in self.folded[position][name]:
-                for folded, tokens in self.tokens(position, name).items():
+                for folded, tokens in self.tokens(position, name, probe).items():
                     if probe in folded:
                         total += sum(count * token_words(token).count(word)
                                      for token, count in tokens)
