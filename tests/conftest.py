@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from cheatsheet.workers import threads_per_worker
+from cheatsheet.workers import set_worker_defaults, threads_per_worker
 
 # Before anything imports TensorFlow: no C++ start-up chatter in test output.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# Before anything imports torch: pytest-xdist's workers share the cores for PyTorch's OpenMP
-# threads, as check's workers do (threads_per_worker says why), and so do their subprocesses.
-if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads_per_worker(
-        int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))))
+# Before anything imports torch or jax: the tests' processes compile quickly with XLA, and
+# pytest-xdist's workers share the cores for PyTorch's OpenMP threads, as check's workers do
+# (set_worker_defaults), and so do their subprocesses.
+XDIST_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+set_worker_defaults(os.environ, threads_per_worker(XDIST_WORKERS) if XDIST_WORKERS else None)
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -357,3 +357,21 @@ def test_check_workers_share_the_cores_for_openmp_threads_unless_the_user_set_th
         monkeypatch.setenv("OMP_NUM_THREADS", users)
     workers.Worker(threads=workers.threads_per_worker(count))
     assert started[0]["OMP_NUM_THREADS"] == expected
+
+
+@pytest.mark.parametrize(("users", "expected"), [
+    (None, "--xla_backend_optimization_level=0"), ("--xla_dump_to=/tmp/x", "--xla_dump_to=/tmp/x")])
+def test_check_workers_compile_quickly_with_xla_unless_the_user_set_its_flags(
+        monkeypatch, users, expected):
+    import subprocess
+
+    from cheatsheet import workers
+
+    started = []
+    monkeypatch.setattr(subprocess, "Popen", lambda argv, env, **kwargs: started.append(env))
+    if users is None:
+        monkeypatch.delenv("XLA_FLAGS", raising=False)
+    else:
+        monkeypatch.setenv("XLA_FLAGS", users)
+    workers.Worker(backend="jax")
+    assert started[0]["XLA_FLAGS"] == expected
