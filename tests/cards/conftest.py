@@ -1,3 +1,4 @@
+import gc
 import os
 
 import pytest
@@ -20,6 +21,17 @@ BACKEND = keras.config.backend()  # KERAS_BACKEND, read once at that import
 #   its field must then declare that backend. So the declared backends are exactly those on
 #   which its tests pass (the declared ones fail the run in the ordinary way).
 ONLY = {f"{name}_only": name for name in BACKENDS}
+
+
+@pytest.fixture
+def collect_abandoned_iterators():
+    """For a test whose fit or evaluate stops mid-epoch on TensorFlow: free its data iterator
+    now. The model keeps it, a reference cycle keeps the model, and when a later garbage
+    collection destroyed it, the destructor waited for tf.data's AUTOTUNE thread: 16-39 s
+    of one pytest worker standing still (seen with a gc.callbacks probe and gdb), in whatever
+    test happened to collect. Freed at once, it takes the ordinary fraction of a second."""
+    yield
+    gc.collect()
 
 
 def card_of(item):

@@ -189,6 +189,7 @@ class BatchCounter(keras.callbacks.Callback):
 
 
 # torch's binary cross-entropy raises on a NaN target before TerminateOnNaN can see the loss
+@pytest.mark.usefixtures("collect_abandoned_iterators")
 @pytest.mark.tensorflow_only
 @pytest.mark.jax_only
 @pytest.mark.parametrize("guarded", [True, False])

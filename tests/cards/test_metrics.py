@@ -179,6 +179,7 @@ def runtime_shape_error():
 # recall and auc fail only inside the running graph with TensorFlow's InvalidArgumentError
 # ('Incompatible shapes'), which is not a ValueError. f1_score checks ranks first: ValueError.
 # TensorFlow's errors; JAX raises a TypeError from its broadcasting
+@pytest.mark.usefixtures("collect_abandoned_iterators")
 @pytest.mark.tensorflow_only
 @pytest.mark.parametrize("samples", [32, 8], ids=["full-batches", "partial-batch"])
 @pytest.mark.parametrize("name", ["precision", "recall", "f1_score", "auc"])
