@@ -137,20 +137,6 @@ def test_without_tensorflow_lookups_work_and_run_check_plot_say_how_to_install(t
     assert errors[3] == "Error: no plot named 'activaton'. Did you mean: activations?"
 
 
-@pytest.mark.slow
-def test_check_in_a_fresh_process_is_quiet_and_prepares_cards_before_tensorflow_starts():
-    # TensorFlow's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL; check must still hide them.
-    result = run_python("-m", "cheatsheet", "check", "activations", "distributed", "--json",
-                        env={"TF_CPP_MIN_LOG_LEVEL": ""})
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stderr == ""
-    rows = {row["topic"]: row for row in json.loads(result.stdout)["results"]}
-    assert rows["activations"]["status"] == "ok"
-    # distributed's prepare() split the CPU before anything started TensorFlow: two replicas,
-    # so the loss comparison compared something (in an started process it would say 1).
-    assert rows["distributed"]["metric"].startswith("|loss on 2 replica(s)")
-
-
 def test_bad_seed_is_a_usage_error(cli, tmp_path):
     result = cli("plot", "activations", "--seed", "-1", "--out", str(tmp_path / "a.png"))
     assert result.status == 2 and "not between 0 and 2**32 - 1" in result.err
@@ -281,17 +267,24 @@ def test_a_bad_jobs_count_is_a_usage_error(cli, jobs):
 
 
 @pytest.mark.slow
-def test_check_in_workers_gives_the_same_table_in_card_order_as_one_process():
-    argv = ("-m", "cheatsheet", "check", "losses", "activations", "distributed", "--json")
-    one = run_python(*argv, "--jobs", "1", timeout=300)
-    two = run_python(*argv, "--jobs", "2", timeout=300)
-    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
-    rows = [[(row["topic"], row["status"], row["metric"], row["value"])
-             for row in json.loads(run.stdout)["results"]] for run in (one, two)]
-    assert rows[0] == rows[1]  # same seed, same figures, whichever process ran the card
-    assert [topic for topic, *_ in rows[1]] == ["activations", "losses", "distributed"]
-    # distributed ran alone, in the worker left at the end, which prepared it first: two replicas.
-    assert rows[1][2][2].startswith("|loss on 2 replica(s)")
+def test_check_in_workers_is_quiet_and_gives_the_figures_of_one_process_in_card_order(cli):
+    def rows(report):
+        return [(row["topic"], row["status"], row["metric"], row["value"])
+                for row in report["results"]]
+
+    # TensorFlow's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL; check must still hide them.
+    two = run_python("-m", "cheatsheet", "check", "losses", "activations", "distributed",
+                     "--json", "--jobs", "2", env={"TF_CPP_MIN_LOG_LEVEL": ""}, timeout=300)
+    assert two.returncode == 0 and two.stderr == "", two.stdout + two.stderr
+    in_workers = rows(json.loads(two.stdout))
+    assert [topic for topic, *_ in in_workers] == ["activations", "losses", "distributed"]
+    # distributed ran alone, in the worker left at the end, whose prepare() split the CPU
+    # before anything started TensorFlow: two replicas (in a started process it would say 1).
+    assert in_workers[2][2].startswith("|loss on 2 replica(s)")
+    # --jobs 1 runs the cards in check's own process: here, this one.
+    one = cli("check", "--jobs", "1", "losses", "activations", "--json")
+    assert one.status == 0, one.err
+    assert rows(json.loads(one.out)) == in_workers[:2]  # same seed, same figures
 
 
 @pytest.mark.slow
