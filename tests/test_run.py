@@ -352,19 +352,31 @@ def test_check_workers_share_the_cores_for_openmp_threads_unless_the_user_set_th
     assert started[0]["OMP_NUM_THREADS"] == expected
 
 
-@pytest.mark.parametrize(("users", "expected"), [
-    (None, "--xla_backend_optimization_level=0"), ("--xla_dump_to=/tmp/x", "--xla_dump_to=/tmp/x")])
+@pytest.mark.parametrize(("backend", "jaxlib", "users", "expected"), [
+    ("tensorflow", "0.10.2", None, "--xla_backend_optimization_level=0"),
+    ("jax", "0.10.2", None,
+     "--xla_backend_optimization_level=0 --xla_cpu_use_fusion_emitters=false"),
+    ("jax", "0.4.30", None, "--xla_backend_optimization_level=0"),  # unknown there: abort
+    ("jax", None, None, "--xla_backend_optimization_level=0"),
+    ("jax", "0.10.2", "--xla_dump_to=/tmp/x", "--xla_dump_to=/tmp/x")])
 def test_check_workers_compile_quickly_with_xla_unless_the_user_set_its_flags(
-        monkeypatch, users, expected):
+        monkeypatch, backend, jaxlib, users, expected):
+    import importlib.metadata
     import subprocess
 
     from cheatsheet import workers
 
+    def version(name):
+        if jaxlib is None:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return jaxlib
+
     started = []
     monkeypatch.setattr(subprocess, "Popen", lambda argv, env, **kwargs: started.append(env))
+    monkeypatch.setattr(importlib.metadata, "version", version)
     if users is None:
         monkeypatch.delenv("XLA_FLAGS", raising=False)
     else:
         monkeypatch.setenv("XLA_FLAGS", users)
-    workers.Worker(backend="jax")
+    workers.Worker(backend=backend)
     assert started[0]["XLA_FLAGS"] == expected
