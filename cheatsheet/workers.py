@@ -30,6 +30,7 @@ QUICK_XLA_COMPILE = "--xla_backend_optimization_level=0"
 # the jaxlib releases it was measured on (major.minor).
 QUICK_JAX_CPU_COMPILE = {"0.10": "--xla_cpu_use_fusion_emitters=false"}
 
+
 def default_jobs():
     """Workers for `check` by default: one per core, at most MAX_DEFAULT_JOBS."""
     return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_JOBS))
@@ -116,6 +117,7 @@ def xla_flags(backend):
         if release in QUICK_JAX_CPU_COMPILE:
             flags.append(QUICK_JAX_CPU_COMPILE[release])
     return " ".join(flags)
+
 
 def start(backend=None, prepare=(), count=1, threads=None):
     """`count` ready workers and the environment the first reports; WorkerError if one cannot

@@ -356,7 +356,7 @@ def test_check_workers_share_the_cores_for_openmp_threads_unless_the_user_set_th
     ("tensorflow", "0.10.2", None, "--xla_backend_optimization_level=0"),
     ("jax", "0.10.2", None,
      "--xla_backend_optimization_level=0 --xla_cpu_use_fusion_emitters=false"),
-    ("jax", "0.4.30", None, "--xla_backend_optimization_level=0"),  # unknown there: abort
+    ("jax", "0.4.30", None, "--xla_backend_optimization_level=0"),  # not measured there
     ("jax", None, None, "--xla_backend_optimization_level=0"),
     ("jax", "0.10.2", "--xla_dump_to=/tmp/x", "--xla_dump_to=/tmp/x")])
 def test_check_workers_compile_quickly_with_xla_unless_the_user_set_its_flags(
