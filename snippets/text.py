@@ -123,7 +123,7 @@ def review_sentences(count, seed=0):
     return np.array(sentences), np.array(labels)
 
 
-def demo(seed=0, epochs=5, verbose=0):
+def demo(seed=0, epochs=7, verbose=0):
     """Classify generated reviews; held-out accuracy should reach 0.9."""
     keras.utils.set_random_seed(seed)
     train_sentences, y_train = review_sentences(1000, seed=seed)
@@ -137,7 +137,9 @@ def demo(seed=0, epochs=5, verbose=0):
     # Make Adam's slots now: left to fit's first step, TensorFlow would trace that step twice.
     model.optimizer.build(model.trainable_variables)
     built = time.perf_counter()
-    # No validation_data: the held-out reviews are scored once, after training.
+    # No validation_data: the held-out reviews are scored once, after training. Seven epochs:
+    # at five, JAX's seed-2 run had not yet learned what 'not' does (0.892); at seven, seeds
+    # 0-4 all score 1.0 on TensorFlow, JAX and PyTorch.
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=verbose)
     trained = time.perf_counter()
     probabilities = keras.ops.convert_to_numpy(model(x_test, training=False))  # (500, 1)
