@@ -27,8 +27,8 @@ the rnn card: beat 'repeat the last value' by 2x on a noisy sine.
 - A model that accepts any length only predicts well at lengths it was trained on (or longer);
   the card trains on batches of 10, 20 and 30 steps.
 - Adam's default 0.001 is slow for two short epochs: both rates beat the baseline, but the
-  last epoch's training loss at 0.001 is 2.6 to 6 times that at 0.008 (0.11-0.12 against
-  0.02-0.045 on seeds 0-2, on all three backends), so the demo uses 0.008.
+  last epoch's training loss at 0.001 is over twice that at 0.008 (2.6 to 6 times, measured
+  on seeds 0-2 and all three backends), so the demo uses 0.008.
 """
 
 import itertools
