@@ -68,6 +68,7 @@ def one_step(optimizer, penalty, kernel, x, y):
     model = keras.Model(inputs, outputs)
     dense.kernel.assign(kernel)  # the same start for every setup
     model.compile(optimizer=optimizer, loss=keras.losses.MeanSquaredError())
+    model.optimizer.build(model.trainable_variables)  # slots now, not in fit's first trace
     model.train_on_batch(x, y)
     return keras.ops.convert_to_numpy(dense.kernel).astype("float64")
 

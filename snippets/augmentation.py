@@ -104,6 +104,7 @@ def build_classifier(augmentation=None, learning_rate=0.01):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
                   loss=keras.losses.SparseCategoricalCrossentropy(),
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    model.optimizer.build(model.trainable_variables)  # slots now, not in fit's first trace
     return model
 
 

@@ -91,6 +91,7 @@ def build_model(input_dim=20, units=64):
     model = keras.Model(inputs, outputs)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
                   loss=keras.losses.BinaryCrossentropy())
+    model.optimizer.build(model.trainable_variables)  # slots now, not in fit's first trace
     return model
 
 

@@ -76,6 +76,7 @@ def build_classifier(input_dim=8):
                   metrics=[keras.metrics.Precision(name="precision"),
                            keras.metrics.Recall(name="recall"),
                            keras.metrics.AUC(curve="PR", name="pr_auc")])  # not accuracy
+    model.optimizer.build(model.trainable_variables)  # slots now, not in fit's first trace
     return model
 
 

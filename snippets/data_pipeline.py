@@ -99,6 +99,7 @@ def build_classifier(x_train, normalize=True):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
                   loss=keras.losses.BinaryCrossentropy(),
                   metrics=[keras.metrics.BinaryAccuracy(name="accuracy")])
+    model.optimizer.build(model.trainable_variables)  # slots now, not in fit's first trace
     return model
 
 

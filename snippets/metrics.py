@@ -121,6 +121,7 @@ def demo(seed=0, epochs=3, verbose=0):
     model = keras.Model(inputs, outputs)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
                   loss=keras.losses.BinaryCrossentropy(), metrics=binary_head_metrics())
+    model.optimizer.build(model.trainable_variables)  # slots now, not in fit's first trace
     built = time.perf_counter()
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=verbose)
     trained = time.perf_counter()
