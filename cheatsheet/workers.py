@@ -87,19 +87,22 @@ class Worker:
 
 
 def threads_per_worker(count):
-    """Each worker's share of the cores for its OpenMP threads (PyTorch's). Idle OpenMP threads
-    spin, so two workers with a thread per core each starve one another: on 2 cores, `check
-    --backend torch --jobs 2 gru rnn` took gru from 0.3 s to 44 s, and 2.2 s with one apiece."""
+    """Each worker's share of the cores for its threads within an op: PyTorch's (OpenMP) and
+    TensorFlow's. Idle OpenMP threads spin, so two workers with a thread per core each starve
+    one another: on 2 cores, `check --backend torch --jobs 2 gru rnn` took gru from 0.3 s to
+    44 s, and 2.2 s with one apiece. TensorFlow's cost less, but still some: the parallel part
+    of check took 23.2 s instead of 26.5 s with one apiece."""
     return max(1, (os.cpu_count() or 1) // count)
 
 
 def set_worker_defaults(environment, threads, backend=None):
     """A worker's defaults in `environment` (a dict of environment variables), for check's
-    workers and pytest-xdist's alike: its share of the cores for OpenMP threads
+    workers and pytest-xdist's alike: its share of the cores for threads within an op
     (threads_per_worker says why) and XLA's quick compile for its Keras backend (`backend`,
     else the environment's KERAS_BACKEND). A value the user set wins."""
     if threads:
         environment.setdefault("OMP_NUM_THREADS", str(threads))
+        environment.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
     environment.setdefault("XLA_FLAGS", xla_flags(backend or environment.get("KERAS_BACKEND")))
 
 
@@ -267,4 +270,7 @@ def serve(prepare_topics):
 
 
 if __name__ == "__main__":
-    sys.exit(serve(sys.argv[1:]))
+    status = serve(sys.argv[1:])
+    # Every answer is written (line-buffered) and every card has cleaned up after itself, so
+    # skip Python's teardown of TensorFlow: it took 1.1 s, which check spent waiting, twice.
+    os._exit(status)
