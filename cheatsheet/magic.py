@@ -149,7 +149,7 @@ class Magic:
             parts.append(f"<h4>{escape(section)}</h4><table>{rows}</table>")
         display(render.card_list(sections, render.Style()), "".join(parts))
 
-    # -- run and check: Keras, the kernel's own ---------------------------------------------------
+    # -- run and check: Keras, the kernel's own, and its TensorFlow options (quick=False) ----------
 
     def run(self, name):
         from . import runner
@@ -157,7 +157,7 @@ class Magic:
         card = lookup(name)
         runner.prepare([card])
         print(f"{card.topic} · {card.title}: training its demo in this kernel...", flush=True)
-        result = runner.run_card(card, verbose=0, quiet="c++")
+        result = runner.run_card(card, verbose=0, quiet="c++", quick=False)
         figure = runner.figure_line(result)
         verdict = {"ok": "met", "missed": "MISSED", "error": "failed"}[result["status"]]
         display(render.run_report(result, figure),
@@ -188,7 +188,7 @@ class Magic:
         else:
             print(header, flush=True)
         for card in cards:
-            result = runner.run_card(card, quiet=True)
+            result = runner.run_card(card, quiet=True, quick=False)
             results.append(result)
             rows.append(render.check_row(result, runner.figure_line(result)))
             if in_notebook:

@@ -382,3 +382,55 @@ def test_check_workers_compile_quickly_with_xla_unless_the_user_set_its_flags(
     workers.Worker(backend=backend)
     assert started[0]["XLA_FLAGS"] == expected
 
+
+@pytest.fixture
+def grappler_options():
+    """TensorFlow's optimizer options now, and as they were before the test when it ends."""
+    import tensorflow as tf
+
+    before = tf.config.optimizer.get_experimental_options()
+    yield tf.config.optimizer
+    tf.config.optimizer.set_experimental_options(
+        {"disable_meta_optimizer": before.get("disable_meta_optimizer", False)})
+
+
+@pytest.mark.parametrize("set_before", [None, False, True])
+@pytest.mark.parametrize("breaks", [False, True])
+def test_the_cli_runs_a_demo_with_grappler_off_and_then_puts_the_options_back(
+        monkeypatch, grappler_options, set_before, breaks):
+    from cheatsheet import runner
+    from snippets import activations
+
+    real_demo, seen = activations.demo, []
+
+    def demo(**kwargs):
+        seen.append(grappler_options.get_experimental_options().get("disable_meta_optimizer"))
+        if breaks:
+            raise RuntimeError("a broken card")
+        return real_demo(**kwargs)
+
+    monkeypatch.setattr(activations, "demo", demo)
+    if set_before is not None:
+        grappler_options.set_experimental_options({"disable_meta_optimizer": set_before})
+    found = grappler_options.get_experimental_options()
+    result = runner.run_card(index.find("activations"))
+    assert result["status"] == ("error" if breaks else "ok")
+    assert seen == [True]
+    assert grappler_options.get_experimental_options().get(
+        "disable_meta_optimizer", False) == found.get("disable_meta_optimizer", False)
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_a_notebooks_cheat_magic_runs_the_demo_with_the_kernels_own_graph_options(
+        monkeypatch, capsys, grappler_options, command):
+    from cheatsheet import magic
+    from snippets import activations
+
+    real_demo, seen = activations.demo, []
+    monkeypatch.setattr(activations, "demo", lambda **kwargs: seen.append(
+        grappler_options.get_experimental_options().get("disable_meta_optimizer", False))
+        or real_demo(**kwargs))
+    monkeypatch.setattr(magic, "display", lambda *args, **kwargs: None)
+    monkeypatch.setattr(magic, "plot_of", lambda card, result: None)
+    magic.Magic(shell=None)(f"{command} activations")
+    assert seen == [False], capsys.readouterr().err
