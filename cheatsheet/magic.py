@@ -277,4 +277,4 @@ def plot_of(card, result):
     if name is None:
         return None
     options = {"topic": card.topic} if name == "learning-curves" else {}
-    return plots.image_bytes(name, "png", outcome=result["outcome"], **options)
+    return plots.image_bytes(name, "png", outcome=result["outcome"], quick=False, **options)

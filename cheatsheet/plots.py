@@ -225,10 +225,19 @@ def image_format(path):
     return IMAGE_FORMATS[extension[1:]]
 
 
-def image_bytes(name, format="png", seed=0, **options):
-    """The plot as an image file's bytes, in one of IMAGE_FORMATS' formats."""
+def image_bytes(name, format="png", seed=0, quick=True, **options):
+    """The plot as an image file's bytes, in one of IMAGE_FORMATS' formats.
+
+    `quick`: a plot that trains a card (gan's grid, learning curves) does so with
+    runner.quick_graphs(), as the CLI's `run` does; %cheat passes False, the kernel's options."""
+    import contextlib
+
+    from .runner import quick_graphs
+
     buffer = io.BytesIO()
-    figure_for(name, seed=seed, **options).savefig(buffer, format=format, dpi=100)
+    with quick_graphs() if quick else contextlib.nullcontext():
+        figure = figure_for(name, seed=seed, **options)
+    figure.savefig(buffer, format=format, dpi=100)
     return buffer.getvalue()
 
 

@@ -386,6 +386,7 @@ def test_check_workers_compile_quickly_with_xla_unless_the_user_set_its_flags(
 @pytest.fixture
 def grappler_options():
     """TensorFlow's optimizer options now, and as they were before the test when it ends."""
+    import keras  # noqa: F401 - quick_graphs acts where Keras runs on TensorFlow
     import tensorflow as tf
 
     before = tf.config.optimizer.get_experimental_options()
@@ -434,3 +435,23 @@ def test_a_notebooks_cheat_magic_runs_the_demo_with_the_kernels_own_graph_option
     monkeypatch.setattr(magic, "plot_of", lambda card, result: None)
     magic.Magic(shell=None)(f"{command} activations")
     assert seen == [False], capsys.readouterr().err
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_a_plot_that_trains_a_card_does_so_with_grappler_off_unless_told_not_to(
+        monkeypatch, grappler_options, quick):
+    from matplotlib.figure import Figure
+
+    seen = []
+
+    def drawn(name, seed=0, **options):
+        seen.append(grappler_options.get_experimental_options().get(
+            "disable_meta_optimizer", False))
+        return Figure()
+
+    monkeypatch.setattr(plots, "figure_for", drawn)
+    found = grappler_options.get_experimental_options().get("disable_meta_optimizer", False)
+    assert plots.image_bytes("gan", quick=quick).startswith(b"\x89PNG")
+    assert seen == [quick]
+    assert grappler_options.get_experimental_options().get(
+        "disable_meta_optimizer", False) == found
