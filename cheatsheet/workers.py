@@ -87,22 +87,21 @@ class Worker:
 
 
 def threads_per_worker(count):
-    """Each worker's share of the cores for its threads within an op: PyTorch's (OpenMP) and
-    TensorFlow's. Idle OpenMP threads spin, so two workers with a thread per core each starve
-    one another: on 2 cores, `check --backend torch --jobs 2 gru rnn` took gru from 0.3 s to
-    44 s, and 2.2 s with one apiece. TensorFlow's cost less, but still some: the parallel part
-    of check took 23.2 s instead of 26.5 s with one apiece."""
+    """Each worker's share of the cores for its OpenMP threads (PyTorch's). Idle OpenMP threads
+    spin, so two workers with a thread per core each starve one another: on 2 cores, `check
+    --backend torch --jobs 2 gru rnn` took gru from 0.3 s to 44 s, and 2.2 s with one apiece.
+    TensorFlow's threads are left alone: one apiece (TF_NUM_INTRAOP_THREADS=1) made no
+    difference beyond noise to `check` (30.4 s against 30.5 s, median of three each)."""
     return max(1, (os.cpu_count() or 1) // count)
 
 
 def set_worker_defaults(environment, threads, backend=None):
     """A worker's defaults in `environment` (a dict of environment variables), for check's
-    workers and pytest-xdist's alike: its share of the cores for threads within an op
+    workers and pytest-xdist's alike: its share of the cores for OpenMP threads
     (threads_per_worker says why) and XLA's quick compile for its Keras backend (`backend`,
     else the environment's KERAS_BACKEND). A value the user set wins."""
     if threads:
         environment.setdefault("OMP_NUM_THREADS", str(threads))
-        environment.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
     environment.setdefault("XLA_FLAGS", xla_flags(backend or environment.get("KERAS_BACKEND")))
 
 

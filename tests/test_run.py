@@ -332,11 +332,10 @@ def test_interrupting_check_stops_every_worker(tmp_path):
     assert ours() == []
 
 
-@pytest.mark.parametrize("variable", ["OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"])
 @pytest.mark.parametrize(("cores", "count", "users", "expected"), [
     (2, 2, None, "1"), (8, 2, None, "4"), (2, 4, None, "1"), (1, 1, None, "1"), (2, 2, "3", "3")])
-def test_check_workers_share_the_cores_for_threads_within_an_op_unless_the_user_set_them(
-        monkeypatch, variable, cores, count, users, expected):
+def test_check_workers_share_the_cores_for_openmp_threads_unless_the_user_set_them(
+        monkeypatch, cores, count, users, expected):
     import os
     import subprocess
 
@@ -345,12 +344,12 @@ def test_check_workers_share_the_cores_for_threads_within_an_op_unless_the_user_
     started = []
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     monkeypatch.setattr(subprocess, "Popen", lambda argv, env, **kwargs: started.append(env))
-    for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
-        monkeypatch.delenv(name, raising=False)
-    if users is not None:
-        monkeypatch.setenv(variable, users)
+    if users is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", users)
     workers.Worker(threads=workers.threads_per_worker(count))
-    assert started[0][variable] == expected
+    assert started[0]["OMP_NUM_THREADS"] == expected
 
 
 @pytest.mark.parametrize(("backend", "jaxlib", "users", "expected"), [
