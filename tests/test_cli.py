@@ -1,6 +1,7 @@
 """The CLI as a user meets it: lookups, output modes, errors that never show a traceback."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -366,3 +367,51 @@ def test_fuzzed_arguments_never_crash_or_write_outside_the_working_folder(no_tra
     assert sorted(os.listdir(REPO)) == before
     for device in ("/dev/null", "/dev/full"):
         assert stat.S_ISCHR(os.stat(device).st_mode)
+
+
+@pytest.mark.parametrize(("loaded", "status"), [(None, 0), (None, 1), ("tensorflow", 0),
+                                                ("tensorflow", 1), ("jax", 130)])
+def test_the_command_ends_at_once_after_a_demo_and_normally_after_a_lookup(
+        monkeypatch, capsys, loaded, status):
+    from cheatsheet import cli
+
+    ended = []
+
+    class Ended(Exception):
+        pass
+
+    def end_now(code):
+        ended.append((code, capsys.readouterr().out))  # what was flushed before the end
+        raise Ended
+
+    def command():
+        sys.stdout.write("the last line, not yet flushed\n")
+        return status
+
+    monkeypatch.setattr(cli, "main", command)
+    monkeypatch.setattr(os, "_exit", end_now)
+    for name in cli.SLOW_TO_TEAR_DOWN:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    if loaded:
+        monkeypatch.setitem(sys.modules, loaded, object())
+        with pytest.raises(Ended):
+            cli.entry()
+        assert ended == [(status, "the last line, not yet flushed\n")]
+    else:
+        assert cli.entry() == status and ended == []
+
+
+@pytest.mark.slow
+def test_a_demo_run_as_a_command_keeps_its_output_and_exit_status():
+    out = run_python("-m", "cheatsheet", "run", "activations", "--json", "--seed", "3")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["status"] == "ok"
+    missed = run_python("-c", "import runpy, sys\n"
+                        "from snippets import activations\n"
+                        "real = activations.demo\n"
+                        "activations.demo = lambda **k: {**real(**k), 'value': 1.0}\n"
+                        "sys.argv = ['cheatsheet', 'run', 'activations']\n"
+                        "runpy.run_module('cheatsheet', run_name='__main__')\n")
+    assert missed.returncode == 1, missed.stderr
+    assert "(target <= 1.00e-06): MISSED" in missed.stdout
+    assert missed.stdout.splitlines()[-1].startswith("time ")  # the last line, flushed
