@@ -222,8 +222,9 @@ def quick_graphs():
 
     Grappler rewrites each graph function when it is first run, tf.data's functions each
     time an epoch makes its iterator. For models of a few thousand weights its passes cost
-    more than they save: on 2 cores the 30 TensorFlow demos took 43.1 s in one process with it
-    and 34.9 s without. Figures stay within their targets either way; a chaotic one can move
+    more than they save: on 2 cores the 30 TensorFlow demos took 37.9-44.2 s in one process
+    with it and 32.0-36.2 s without (four runs each). Figures stay within their targets either
+    way, on seeds 0-4 (bench/margins.py runs check, so this way); a chaotic one can move
     (gan's distance at seed 0: 0.124 with it, 0.108 without). The previous options come back,
     so a process that goes on (a test's, a notebook's) keeps its own.
     """
