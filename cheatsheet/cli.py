@@ -146,8 +146,7 @@ def main(argv=None):
         sys.stdout = stdout
 
 
-# Libraries whose teardown at exit is slow: with TensorFlow loaded, Python took 1.0-1.1 s to
-# end after `run`'s last line.
+# Libraries whose teardown at exit is slow (entry() says how slow).
 SLOW_TO_TEAR_DOWN = ("tensorflow", "jax", "torch")
 
 

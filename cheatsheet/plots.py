@@ -4,6 +4,7 @@ Each plot is `draw_<name>(figure, seed)`; PLOTS maps the names people type to th
 PLOTS to build its help, so this module imports Matplotlib, NumPy and the cards only when drawing.
 """
 
+import contextlib
 import io
 import os
 import sys
@@ -230,8 +231,6 @@ def image_bytes(name, format="png", seed=0, quick=True, **options):
 
     `quick`: a plot that trains a card (gan's grid, learning curves) does so with
     runner.quick_graphs(), as the CLI's `run` does; %cheat passes False, the kernel's options."""
-    import contextlib
-
     from .runner import quick_graphs
 
     buffer = io.BytesIO()

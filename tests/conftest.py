@@ -93,4 +93,4 @@ def pytest_collection_modifyitems(config, items):
     pytest-xdist hands tests out in this order. The top-level modules hold the longest tests
     (fresh processes, kernels, the gan picture), and at the end of the order one of them left
     a pytest worker running 10 s after the other had finished."""
-    items.sort(key=lambda item: "/cards/" in item.nodeid.replace("\\", "/"))
+    items.sort(key=lambda item: "/cards/" in item.nodeid)  # pytest's ids use "/"
