@@ -6,10 +6,11 @@ it imports Keras (on $KERAS_BACKEND), calls the named cards' prepare(), answers 
 with its environment, then one JSON line per topic it reads on stdin. The parent hands each
 idle worker the next card, prints results in the card order, and owns every worker: they run
 in their own session (a Ctrl-C reaches only the parent), and the parent kills them on any way
-out, so no process outlives `check`. Cards in ALONE need the whole machine: they run last, in
-the one worker left once the others have ended, which prepared them when it started.
+out, so no process outlives `check`. Cards in ALONE need the whole machine: they run last,
+alone, in the first worker, the only one that prepared them when it started.
 """
 
+import gc
 import json
 import os
 import selectors
@@ -123,12 +124,15 @@ def xla_flags(backend):
 
 def start(backend=None, prepare=(), count=1, threads=None):
     """`count` ready workers and the environment the first reports; WorkerError if one cannot
-    start. They import Keras side by side: all are started before any answer is awaited."""
+    start. They import Keras side by side: all are started before any answer is awaited. Only
+    the first prepares the cards named by `prepare`: distributed's prepare() splits the CPU
+    into two logical devices, and the other demos ran 5-13% slower in a process split so (all
+    32 in one process, beside a process running them unsplit: four pairs, all slower)."""
     started = []
     threads = threads or threads_per_worker(count)
     try:
-        for _ in range(count):
-            started.append(Worker(backend, prepare, threads))
+        for number in range(count):
+            started.append(Worker(backend, prepare if number == 0 else (), threads))
         answers = [worker.receive() for worker in started]
     except BaseException:
         for worker in started:
@@ -160,8 +164,8 @@ def run(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None)
             printed[0] += 1
 
     try:
-        # Every worker prepares the ALONE cards (before Keras's first op), so whichever is left
-        # at the end can run them without importing Keras again.
+        # The first worker prepares the ALONE cards (before Keras's first op) and runs them at
+        # the end, without importing Keras again; it takes its share of the others till then.
         count = max(1, min(jobs, len(parallel)))
         threads = threads_per_worker(count)  # replacements get the same share
         started, environment = start(backend, prepare=alone, count=count, threads=threads)
@@ -169,12 +173,12 @@ def run(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None)
         if on_environment is not None:
             on_environment(environment)
         if parallel:
-            _run_parallel(workers, parallel, backend, seed, done, prepare=alone,
-                          threads=threads)
-        while len(workers) > 1 or (workers and not alone):  # nothing may run beside them
-            workers.pop().stop()
+            _run_parallel(workers, parallel, backend, seed, done, threads=threads)
+        for worker in [worker for worker in workers if worker is not started[0] or not alone]:
+            workers.remove(worker)  # nothing may run beside the ALONE cards
+            worker.stop()
         for topic in alone:
-            if not workers:  # the last one crashed
+            if not workers:  # the prepared one crashed
                 workers += start(backend, prepare=alone, threads=threads)[0]
             worker = workers[0]
             try:
@@ -191,7 +195,7 @@ def run(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None)
     return [results[topic] for topic in topics]
 
 
-def _run_parallel(workers, topics, backend, seed, done, prepare=(), threads=None):
+def _run_parallel(workers, topics, backend, seed, done, threads=None):
     waiting = list(topics)
     selector = selectors.DefaultSelector()
     try:
@@ -215,7 +219,7 @@ def _run_parallel(workers, topics, backend, seed, done, prepare=(), threads=None
                     workers.remove(worker)
                     busy -= 1
                     if waiting:
-                        (worker,), _ = start(backend, prepare, threads=threads)
+                        (worker,), _ = start(backend, threads=threads)
                         workers.append(worker)
                         selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
                         worker.send(waiting.pop(0), seed)
@@ -257,6 +261,9 @@ def serve(prepare_topics):
         runner.load_keras("check")
         runner.prepare([index.find(topic) for topic in prepare_topics])
         answer({"environment": runner.environment()})
+        # Python's full garbage collections walked Keras's and TensorFlow's ~430,000 objects
+        # each time; frozen, they are skipped: 1.4 s of 32 demos' collections became 0.5 s.
+        gc.freeze()
     except CheatsheetError as error:
         answer({"error": str(error)})
         return 1

@@ -352,6 +352,24 @@ def test_check_workers_share_the_cores_for_openmp_threads_unless_the_user_set_th
     assert started[0]["OMP_NUM_THREADS"] == expected
 
 
+def test_only_the_first_check_worker_prepares_the_cards_that_run_alone(monkeypatch):
+    from cheatsheet import workers
+
+    prepared = []
+
+    class Started:  # a worker that is up at once
+        def __init__(self, backend, prepare, threads):
+            prepared.append(tuple(prepare))
+
+        def receive(self):
+            return {"environment": {"devices": ["cpu:0"]}}
+
+    monkeypatch.setattr(workers, "Worker", Started)
+    workers.start(prepare=("distributed", "multi-worker"), count=3)
+    # distributed's prepare() splits the CPU in two, which slows every other demo there
+    assert prepared == [("distributed", "multi-worker"), (), ()]
+
+
 @pytest.mark.parametrize(("backend", "jaxlib", "users", "expected"), [
     ("tensorflow", "0.10.2", None, "--xla_backend_optimization_level=0"),
     ("jax", "0.10.2", None,
