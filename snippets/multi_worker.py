@@ -7,8 +7,8 @@ Aliases: multiworker, multi-worker-mirrored-strategy, tf-config, multi-machine, 
 Use when: train on several machines, cluster training, tf config, workers, multiple processes,
     scale out training beyond one machine, jax distributed initialize
 See also: distributed, deployment
-Functions: tf_config, jax_config, free_ports, start_workers, stop_workers, shard_of_each_batch,
-    train, rows_of_each_batch, train_jax, train_worker
+Functions: tf_config, jax_config, free_ports, wait_for_worker_0, start_workers, stop_workers,
+    shard_of_each_batch, train, rows_of_each_batch, train_jax, train_worker
 Backends: tensorflow, jax; not torch: Keras 3.15 has no multi-process engine for torch
     (tf.distribute trains TensorFlow variables only, keras.distribution is implemented for JAX)
 
@@ -26,7 +26,8 @@ before its first JAX op: process 0 serves the coordinator at that address, the o
 to it, and then jax.devices() lists every process's devices; keras.distribution.DataParallel
 over them makes an ordinary fit() average the gradients across processes (on CPU through gloo,
 JAX's default CPU collectives). The demo starts two worker processes on this machine, talking
-over 127.0.0.1, on free ports found by binding to port 0. Each worker takes its 32 rows of
+over 127.0.0.1, on free ports found by binding to port 0, and worker 1 joins only once worker
+0 listens. Each worker takes its 32 rows of
 every global batch of 64. On TensorFlow it scales its loss by the global batch, so the summed
 gradients are those of the whole batch's mean, and it trains with a custom loop (strategy.run),
 because Keras 3's fit() fails under this strategy; on JAX it calls fit(batch_size=32) on its
@@ -125,6 +126,23 @@ def check_port_free(port, host="127.0.0.1"):
         except OSError as error:
             raise WorkerError(f"port {host}:{port} is in use ({error.strerror}); pick another "
                               f"or leave ports=None for free ones") from None
+
+
+def wait_for_worker_0(address, timeout=60.0):
+    """Return once `address` ("host:port", worker 0's) accepts a TCP connection; WorkerError
+    after `timeout` seconds. The other workers call it before they join the cluster: one that
+    dials worker 0 before it listens is refused, and is retried only about a second later."""
+    host, port = address.rsplit(":", 1)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((host, int(port)), timeout=1.0):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise WorkerError(f"worker 0 did not listen on {address} within {timeout:g} s"
+                                  ) from None
+            time.sleep(0.02)
 
 
 def start_workers(ports, seed=0, epochs=3, python=sys.executable, script=None):
@@ -344,6 +362,8 @@ def train_worker(seed=0, epochs=3):
         import jax
 
         place = json.loads(os.environ["JAX_CLUSTER"])  # jax_config(ports, index)
+        if place["process_id"] > 0:
+            wait_for_worker_0(place["coordinator_address"])
         jax.distributed.initialize(  # before any JAX op; process 0 serves the coordinator
             **place, coordinator_bind_address=place["coordinator_address"])  # not [::]
         losses = train_jax(x, y, seed=seed, epochs=epochs)
@@ -351,10 +371,12 @@ def train_worker(seed=0, epochs=3):
                 "devices": jax.device_count(), "losses": losses}
     import tensorflow as tf
 
+    cluster = json.loads(os.environ["TF_CONFIG"])  # tf_config(ports, index)
+    if cluster["task"]["index"] > 0:
+        wait_for_worker_0(cluster["cluster"]["worker"][0])
     strategy = tf.distribute.MultiWorkerMirroredStrategy()  # blocks until all workers join
     losses = train(strategy, x, y, seed=seed, epochs=epochs)
-    task = json.loads(os.environ["TF_CONFIG"])["task"]
-    return {"index": task["index"], "workers": strategy.num_replicas_in_sync,
+    return {"index": cluster["task"]["index"], "workers": strategy.num_replicas_in_sync,
             "devices": strategy.num_replicas_in_sync, "losses": losses}
 
 

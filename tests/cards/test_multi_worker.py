@@ -178,6 +178,55 @@ def test_free_ports_are_distinct_and_bindable_on_loopback():
             sock.bind(("127.0.0.1", port))
 
 
+def test_waiting_for_worker_0_ends_once_it_listens_and_not_before():
+    import threading
+
+    with socket.socket() as worker_0:
+        worker_0.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{worker_0.getsockname()[1]}"
+        listens = threading.Timer(0.3, worker_0.listen)  # bound, but refusing till then
+        started = time.monotonic()
+        listens.start()
+        card.wait_for_worker_0(address, timeout=30)
+        listens.join()
+        assert time.monotonic() - started >= 0.3
+
+
+def test_waiting_for_a_worker_0_that_never_listens_ends_in_one_line():
+    address = f"127.0.0.1:{card.free_ports(1)[0]}"
+    with pytest.raises(card.WorkerError) as error:
+        card.wait_for_worker_0(address, timeout=0.2)
+    assert str(error.value) == f"worker 0 did not listen on {address} within 0.2 s"
+
+
+class Joined(Exception):
+    """Raised where a worker would join the cluster."""
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_every_worker_but_worker_0_waits_for_it_before_joining(monkeypatch, index):
+    ports, events = [5001, 5002], []
+    monkeypatch.setattr(card, "wait_for_worker_0", lambda address: events.append(address))
+
+    def join(*args, **kwargs):
+        events.append("join")
+        raise Joined
+
+    monkeypatch.setenv("TF_CONFIG", card.tf_config(ports, index))
+    monkeypatch.setenv("JAX_CLUSTER", json.dumps(card.jax_config(ports, index)))
+    if BACKEND == "jax":
+        import jax
+
+        monkeypatch.setattr(jax.distributed, "initialize", join)
+    else:
+        import tensorflow as tf
+
+        monkeypatch.setattr(tf.distribute, "MultiWorkerMirroredStrategy", join)
+    with pytest.raises(Joined):
+        card.train_worker()
+    assert events == (["127.0.0.1:5001", "join"] if index else ["join"])
+
+
 @pytest.mark.tensorflow_only
 def test_each_worker_takes_its_own_rows_of_every_global_batch():
     class Context:  # what distribute_datasets_from_function passes: this worker's place
