@@ -230,11 +230,12 @@ def image_bytes(name, format="png", seed=0, quick=True, **options):
     """The plot as an image file's bytes, in one of IMAGE_FORMATS' formats.
 
     `quick`: a plot that trains a card (gan's grid, learning curves) does so with
-    runner.quick_graphs(), as the CLI's `run` does; %cheat passes False, the kernel's options."""
-    from .runner import quick_graphs
+    runner.quick_tensorflow(), as the CLI's `run` does; %cheat passes False: the kernel's own
+    settings."""
+    from .runner import quick_tensorflow
 
     buffer = io.BytesIO()
-    with quick_graphs() if quick else contextlib.nullcontext():
+    with quick_tensorflow() if quick else contextlib.nullcontext():
         figure = figure_for(name, seed=seed, **options)
     figure.savefig(buffer, format=format, dpi=100)
     return buffer.getvalue()

@@ -173,7 +173,7 @@ def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
     `quiet` hides what the demo's libraries print on stderr (LiteRT's C++ INFO lines, say):
     `check` wants one table, and a failure still reaches it as the result's error. `run` passes
     quiet="c++": the C++ lines go, Python's own warnings stay. `quick`: the demo runs with
-    quick_graphs() (the CLI's commands); a Jupyter kernel's %cheat keeps its own settings.
+    quick_tensorflow() (the CLI's commands); a Jupyter kernel's %cheat keeps its own settings.
     """
     result = {"topic": card.topic, "title": card.title}
     try:
@@ -185,7 +185,7 @@ def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
     started = time.perf_counter()
     try:
         with (quiet_stderr(keep_python=quiet == "c++") if quiet
-              else contextlib.nullcontext()), (quick_graphs() if quick
+              else contextlib.nullcontext()), (quick_tensorflow() if quick
                                               else contextlib.nullcontext()):
             outcome = module.demo(seed=seed, verbose=verbose)
     except Exception as error:  # a broken card: report it and let `check` go on
@@ -217,16 +217,26 @@ def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
 
 
 @contextlib.contextmanager
-def quick_graphs():
-    """TensorFlow's graph optimiser (Grappler) off while a demo runs, and back as it was after.
+def quick_tensorflow():
+    """While a demo runs, TensorFlow's graph optimiser (Grappler) off, and tf.data's autotuning
+    off for datasets that leave it unset; both as they were after.
 
     Grappler rewrites each graph function when it is first run, tf.data's functions each
     time an epoch makes its iterator. For models of a few thousand weights its passes cost
     more than they save: on 2 cores the 30 TensorFlow demos took 37.9-44.2 s in one process
-    with it and 32.0-36.2 s without (four runs each). Figures stay within their targets either
-    way, on seeds 0-4 (bench/margins.py runs check, so this way); a chaotic one can move
-    (gan's distance at seed 0: 0.124 with it, 0.108 without). The previous options come back,
-    so a process that goes on (a test's, a notebook's) keeps its own.
+    with it and 32.0-36.2 s without (four runs each).
+
+    tf.data's autotuning starts a thread for every iterator, and ending the iterator waits for
+    that thread. On a core that is busy, as each of check's workers' is, it sleeps out its timer
+    (about 17 ms): it wakes for the cancel before TensorFlow 2.21 marks the iterator cancelled,
+    and waits again. fit() ends two iterators an epoch: the 30 demos in one process on one
+    core took 35.8 s with it (30.4 s of CPU) and 28.2 s without (28.1 s). It tunes buffer
+    sizes and parallelism, not what the data are or their order.
+
+    Figures stay within their targets either way, on seeds 0-4 (bench/margins.py runs check,
+    so this way); a chaotic one can move (gan's distance at seed 0: 0.124 with Grappler, 0.108
+    without). The options come back, so a process that goes on (a test's, a notebook's) keeps
+    its own.
     """
     keras = sys.modules.get("keras")
     if keras is None or keras.config.backend() != "tensorflow":
@@ -236,9 +246,20 @@ def quick_graphs():
 
     before = tf.config.optimizer.get_experimental_options().get("disable_meta_optimizer", False)
     tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+    iterate = tf.data.Dataset.__iter__
+    untuned = tf.data.Options()
+    untuned.autotune.enabled = False
+
+    def iterate_untuned(dataset):
+        if dataset.options().autotune.enabled is None:  # a dataset's own choice stands
+            dataset = dataset.with_options(untuned)
+        return iterate(dataset)
+
+    tf.data.Dataset.__iter__ = iterate_untuned
     try:
         yield
     finally:
+        tf.data.Dataset.__iter__ = iterate
         tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": before})
 
 

@@ -403,7 +403,7 @@ def test_check_workers_compile_quickly_with_xla_unless_the_user_set_its_flags(
 @pytest.fixture
 def grappler_options():
     """TensorFlow's optimizer options now, and as they were before the test when it ends."""
-    import keras  # noqa: F401 - quick_graphs acts where Keras runs on TensorFlow
+    import keras  # noqa: F401 - quick_tensorflow acts where Keras runs on TensorFlow
     import tensorflow as tf
 
     before = tf.config.optimizer.get_experimental_options()
@@ -436,6 +436,38 @@ def test_the_cli_runs_a_demo_with_grappler_off_and_then_puts_the_options_back(
     assert seen == [True]
     assert grappler_options.get_experimental_options().get(
         "disable_meta_optimizer", False) == found.get("disable_meta_optimizer", False)
+
+
+def test_the_cli_iterates_datasets_and_fits_untuned_unless_a_dataset_chose_then_puts_it_back(
+        monkeypatch):
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from cheatsheet import runner
+
+    real_iterate, seen = tf.data.Dataset.__iter__, []
+
+    def iterate(dataset):  # what quick_tensorflow finds in place, and must put back
+        seen.append(dataset.options().autotune.enabled)
+        return real_iterate(dataset)
+
+    monkeypatch.setattr(tf.data.Dataset, "__iter__", iterate)
+    plain = tf.data.Dataset.range(6).batch(4)
+    tuned = tf.data.Options()
+    tuned.autotune.enabled = True
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(RuntimeError, match="a broken card"), runner.quick_tensorflow():
+        assert [batch.numpy().tolist() for batch in plain] == [[0, 1, 2, 3], [4, 5]]
+        list(plain.with_options(tuned))
+        model.fit(np.zeros((8, 2)), np.zeros((8, 1)), batch_size=4, epochs=2, verbose=0)
+        raise RuntimeError("a broken card")
+    # untuned, the dataset's own choice, then every iterator fit made (two an epoch)
+    assert seen[:2] == [False, True] and len(seen) >= 4 and set(seen[2:]) == {False}
+    assert tf.data.Dataset.__iter__ is iterate
+    list(plain)
+    assert seen[-1] is None  # outside it, as the dataset says: TensorFlow's default
 
 
 @pytest.mark.parametrize("command", ["run", "check"])
