@@ -218,25 +218,16 @@ def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
 
 @contextlib.contextmanager
 def quick_tensorflow():
-    """While a demo runs, TensorFlow's graph optimiser (Grappler) off, and tf.data's autotuning
-    off for datasets that leave it unset; both as they were after.
+    """While a demo runs, TensorFlow's graph optimiser (Grappler) off and tf.data untuned
+    (untuned_datasets); both as they were after.
 
     Grappler rewrites each graph function when it is first run, tf.data's functions each
     time an epoch makes its iterator. For models of a few thousand weights its passes cost
     more than they save: on 2 cores the 30 TensorFlow demos took 37.9-44.2 s in one process
-    with it and 32.0-36.2 s without (four runs each).
-
-    tf.data's autotuning starts a thread for every iterator, and ending the iterator waits for
-    that thread. On a core that is busy, as each of check's workers' is, it sleeps out its timer
-    (about 17 ms): it wakes for the cancel before TensorFlow 2.21 marks the iterator cancelled,
-    and waits again. fit() ends two iterators an epoch: the 30 demos in one process on one
-    core took 35.8 s with it (30.4 s of CPU) and 28.2 s without (28.1 s). It tunes buffer
-    sizes and parallelism, not what the data are or their order.
-
-    Figures stay within their targets either way, on seeds 0-4 (bench/margins.py runs check,
-    so this way); a chaotic one can move (gan's distance at seed 0: 0.124 with Grappler, 0.108
-    without). The options come back, so a process that goes on (a test's, a notebook's) keeps
-    its own.
+    with it and 32.0-36.2 s without (four runs each). Figures stay within their targets
+    either way, on seeds 0-4 (bench/margins.py runs check, so this way); a chaotic one can
+    move (gan's distance at seed 0: 0.124 with it, 0.108 without). The options come back, so
+    a process that goes on (a test's, a notebook's) keeps its own.
     """
     keras = sys.modules.get("keras")
     if keras is None or keras.config.backend() != "tensorflow":
@@ -246,6 +237,30 @@ def quick_tensorflow():
 
     before = tf.config.optimizer.get_experimental_options().get("disable_meta_optimizer", False)
     tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+    try:
+        with untuned_datasets():
+            yield
+    finally:
+        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": before})
+
+
+@contextlib.contextmanager
+def untuned_datasets():
+    """tf.data's autotuning off, in the block, for every dataset that leaves it unset: iterating
+    one iterates it with the option off. Nothing is done if TensorFlow is not loaded.
+
+    Autotuning starts a thread for every iterator, and ending the iterator waits for that
+    thread. On a busy core, as each of check's workers' is, the thread sleeps out its timer
+    (about 17 ms): it wakes for the cancel before TensorFlow 2.21 marks the iterator cancelled,
+    and waits again. fit() ends two iterators an epoch: the 30 demos in one process on one
+    core took 35.8 s with autotuning (30.4 s of CPU) and 28.2 s without (28.1 s). It tunes
+    buffer sizes and parallelism, never what the data are or their order: every card's check
+    figure came out the same to the last digit. The card tests run this way too.
+    """
+    tf = sys.modules.get("tensorflow")
+    if tf is None:
+        yield
+        return
     iterate = tf.data.Dataset.__iter__
     untuned = tf.data.Options()
     untuned.autotune.enabled = False
@@ -260,7 +275,6 @@ def quick_tensorflow():
         yield
     finally:
         tf.data.Dataset.__iter__ = iterate
-        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": before})
 
 
 def prepare(cards):

@@ -5,7 +5,7 @@ import pytest
 
 from cheatsheet import index
 from cheatsheet.cardfile import BACKENDS
-from cheatsheet.runner import load_keras
+from cheatsheet.runner import load_keras, untuned_datasets
 
 # Imported here first, with file descriptor 2 silenced: TensorFlow's C++ start-up lines ignore
 # TF_CPP_MIN_LOG_LEVEL and would otherwise open every test run's output.
@@ -21,6 +21,15 @@ BACKEND = keras.config.backend()  # KERAS_BACKEND, read once at that import
 #   its field must then declare that backend. So the declared backends are exactly those on
 #   which its tests pass (the declared ones fail the run in the ordinary way).
 ONLY = {f"{name}_only": name for name in BACKENDS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def datasets_untuned():
+    """tf.data's autotuning off for the card tests (runner.untuned_datasets says why): with
+    one pytest worker per core, ending an iterator waited out a 17 ms timer, twice an epoch.
+    It tunes buffer sizes and parallelism, never the data, so every figure is as with it on."""
+    with untuned_datasets():
+        yield
 
 
 @pytest.fixture
