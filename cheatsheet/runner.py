@@ -218,8 +218,8 @@ def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
 
 @contextlib.contextmanager
 def quick_tensorflow():
-    """While a demo runs, TensorFlow's graph optimiser (Grappler) off and tf.data untuned
-    (untuned_datasets); both as they were after.
+    """While a demo runs, TensorFlow's graph optimiser (Grappler) off on the TensorFlow backend,
+    and tf.data untuned on any (untuned_datasets); both as they were after.
 
     Grappler rewrites each graph function when it is first run, tf.data's functions each
     time an epoch makes its iterator. For models of a few thousand weights its passes cost
@@ -231,7 +231,8 @@ def quick_tensorflow():
     """
     keras = sys.modules.get("keras")
     if keras is None or keras.config.backend() != "tensorflow":
-        yield
+        with untuned_datasets():  # a JAX or PyTorch demo may still feed fit from tf.data
+            yield
         return
     import tensorflow as tf
 
