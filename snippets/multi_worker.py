@@ -22,22 +22,21 @@ the cluster and its own place in it from the TF_CONFIG environment variable, a J
 The list is the same for every worker; only the index differs (worker 0 is the chief, the one
 that should write checkpoints and logs). On the JAX backend each process instead calls
 jax.distributed.initialize(coordinator_address="host0:port", num_processes=2, process_id=i)
-before its first JAX op: process 0 serves the coordinator at that address, the others connect
-to it, and then jax.devices() lists every process's devices; keras.distribution.DataParallel
-over them makes an ordinary fit() average the gradients across processes (on CPU through gloo,
-JAX's default CPU collectives). The demo starts two worker processes on this machine, talking
-over 127.0.0.1, on free ports found by binding to port 0, and worker 1 joins only once worker
-0 listens. Each worker takes its 32 rows of
-every global batch of 64. On TensorFlow it scales its loss by the global batch, so the summed
-gradients are those of the whole batch's mean, and it trains with a custom loop (strategy.run),
-because Keras 3's fit() fails under this strategy; on JAX it calls fit(batch_size=32) on its
-rows and Keras assembles the global batch of 64 from the processes' shares. Either way the loss
-of each epoch equals one process's on the same global batches (within 1e-5). On several
-machines the same code runs unchanged: on TensorFlow list every machine's "host:port" in the
-worker list and give each machine its own index; on JAX give every machine machine 0's
-"host:port" as the coordinator and its own process_id (a port open between them); the demo ran
-only on one machine. Its workers share two cores and each imports Keras, so it shows the
-mechanics, not a speed-up.
+before its first JAX op: process 0 serves the coordinator at that address, the others connect to
+it, and then jax.devices() lists every process's devices; keras.distribution.DataParallel over
+them makes an ordinary fit() average the gradients across processes (on CPU through gloo, JAX's
+default CPU collectives). The demo starts two worker processes on this machine, talking over
+127.0.0.1, on free ports found by binding to port 0, and worker 1 joins only once worker 0
+listens. Each worker takes its 32 rows of every global batch of 64. On TensorFlow it scales its
+loss by the global batch, so the summed gradients are those of the whole batch's mean, and it
+trains with a custom loop (strategy.run), because Keras 3's fit() fails under this strategy; on
+JAX it calls fit(batch_size=32) on its rows and Keras assembles the global batch of 64 from the
+processes' shares. Either way the loss of each epoch equals one process's on the same global
+batches (within 1e-5). On several machines the same code runs unchanged: on TensorFlow list
+every machine's "host:port" in the worker list and give each machine its own index; on JAX give
+every machine machine 0's "host:port" as the coordinator and its own process_id (a port open
+between them); the demo ran only on one machine. Its workers share two cores and each imports
+Keras, so it shows the mechanics, not a speed-up.
 
 ## Pitfalls
 
