@@ -23,11 +23,12 @@ BACKEND = keras.config.backend()  # KERAS_BACKEND, read once at that import
 ONLY = {f"{name}_only": name for name in BACKENDS}
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def datasets_untuned():
-    """tf.data's autotuning off for the card tests (runner.untuned_datasets says why): with
-    one pytest worker per core, ending an iterator waited out a 17 ms timer, twice an epoch.
-    It tunes buffer sizes and parallelism, never the data, so every figure is as with it on."""
+    """tf.data's autotuning off for each card test module (runner.untuned_datasets says why):
+    with one pytest worker per core, ending an iterator waited out a 17 ms timer, twice an
+    epoch. It tunes buffer sizes and parallelism, never the data, so every figure is as with
+    it on. Per module, not per session: a top-level test after it keeps TensorFlow's default."""
     with untuned_datasets():
         yield
 
