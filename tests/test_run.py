@@ -470,6 +470,44 @@ def test_the_cli_iterates_datasets_and_fits_untuned_unless_a_dataset_chose_then_
     assert seen[-1] is None  # outside it, as the dataset says: TensorFlow's default
 
 
+@pytest.mark.parametrize("backend", ["tensorflow", "torch", "jax"])
+def test_keras_is_imported_without_jax_unless_jax_is_its_backend_and_jax_imports_after(
+        monkeypatch, tmp_path, backend):
+    import sys
+
+    from cheatsheet import runner
+
+    # an installed jax, whether or not this environment has the real one
+    (tmp_path / "jax").mkdir()
+    (tmp_path / "jax" / "__init__.py").write_text("def jit(function):\n    return function\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("KERAS_BACKEND", backend)
+    monkeypatch.setitem(sys.modules, "jax", None)  # so the real jax, or none, comes back after
+    monkeypatch.delitem(sys.modules, "jax")
+    with runner.jax_left_for_later():
+        if backend == "jax":
+            from jax import jit  # noqa: F401 - Keras on JAX imports it at once
+        else:
+            with pytest.raises(ImportError):  # what TensorFlow's `from jax import jit` finds
+                from jax import jit  # noqa: F401
+    import jax  # importable again, as before
+
+    assert jax.__file__ == str(tmp_path / "jax" / "__init__.py")
+
+
+def test_an_imported_jax_is_left_in_place_by_a_keras_import(monkeypatch):
+    import sys
+    import types
+
+    from cheatsheet import runner
+
+    jax = types.ModuleType("jax")
+    monkeypatch.setitem(sys.modules, "jax", jax)
+    with runner.jax_left_for_later():
+        assert sys.modules["jax"] is jax
+    assert sys.modules["jax"] is jax
+
+
 @pytest.mark.parametrize("command", ["run", "check"])
 def test_a_notebooks_cheat_magic_runs_the_demo_with_the_kernels_own_graph_options(
         monkeypatch, capsys, grappler_options, command):
