@@ -101,7 +101,7 @@ def load_keras(command="run", backend=None):
     if not os.environ.get("TF_CPP_MIN_LOG_LEVEL"):  # quiet the C++ logs after start-up too
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     try:
-        with quiet_stderr(), jax_left_for_later():
+        with quiet_stderr(), optional_imports_left_for_later():
             import keras
     except ImportError as error:
         raise missing_library(command, getattr(error, "name", None) or "tensorflow") from None
@@ -112,23 +112,30 @@ def load_keras(command="run", backend=None):
     return keras
 
 
-@contextlib.contextmanager
-def jax_left_for_later():
-    """Import Keras without the JAX that TensorFlow's TFLite module imports if it is installed
-    (`from jax import jit`, for its JAX converter only): 0.65 s of every Keras import on any
-    other backend, in each of check's workers. On the JAX backend, Keras needs it at once.
+# Libraries that Keras, or TensorFlow under it, import at start-up when they are installed, for a
+# feature no card's run uses: TensorFlow's TFLite module imports jax for its JAX converter (`from
+# jax import jit`, 0.65 s), Keras's image gallery imports matplotlib.pyplot (0.4 s). Every Keras
+# import in check's workers, run, plot and the card tests paid both.
+LEFT_FOR_LATER = ("jax", "matplotlib")
 
-    A `None` in sys.modules makes that import fail, as if JAX were absent; once Keras is in,
-    `import jax` works again (TFLite's JAX converter alone stays off in this process)."""
-    if "jax" in sys.modules or chosen_backend() == "jax":
-        yield
-        return
-    sys.modules["jax"] = None
+
+@contextlib.contextmanager
+def optional_imports_left_for_later():
+    """Import Keras as if LEFT_FOR_LATER were not installed (a `None` in sys.modules fails
+    their import), then make them importable again: `import jax` or matplotlib works as usual
+    afterwards. What Keras or TensorFlow set aside stays off in this process: TFLite's JAX
+    converter and keras.visualization's image gallery. One already imported is left alone, and
+    jax is not held back on the JAX backend, which needs it at once."""
+    held = [name for name in LEFT_FOR_LATER if name not in sys.modules
+            and not (name == "jax" and chosen_backend() == "jax")]
+    for name in held:
+        sys.modules[name] = None
     try:
         yield
     finally:
-        if sys.modules.get("jax", "absent") is None:
-            del sys.modules["jax"]
+        for name in held:
+            if sys.modules.get(name, "absent") is None:
+                del sys.modules[name]
 
 
 def missing_library(command, missing):

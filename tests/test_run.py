@@ -471,41 +471,44 @@ def test_the_cli_iterates_datasets_and_fits_untuned_unless_a_dataset_chose_then_
 
 
 @pytest.mark.parametrize("backend", ["tensorflow", "torch", "jax"])
-def test_keras_is_imported_without_jax_unless_jax_is_its_backend_and_jax_imports_after(
+def test_keras_is_imported_as_if_jax_and_matplotlib_were_absent_and_both_import_after(
         monkeypatch, tmp_path, backend):
+    import importlib
     import sys
 
     from cheatsheet import runner
 
-    # an installed jax, whether or not this environment has the real one
-    (tmp_path / "jax").mkdir()
-    (tmp_path / "jax" / "__init__.py").write_text("def jit(function):\n    return function\n")
+    for name in ("jax", "matplotlib"):  # installed, whether or not this environment has them
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("")
+        monkeypatch.setitem(sys.modules, name, None)  # so that the real one, or none, comes back
+        monkeypatch.delitem(sys.modules, name)
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setenv("KERAS_BACKEND", backend)
-    monkeypatch.setitem(sys.modules, "jax", None)  # so the real jax, or none, comes back after
-    monkeypatch.delitem(sys.modules, "jax")
-    with runner.jax_left_for_later():
+    with runner.optional_imports_left_for_later():
+        with pytest.raises(ImportError):  # what Keras's `import matplotlib.pyplot` finds
+            importlib.import_module("matplotlib")
         if backend == "jax":
-            from jax import jit  # noqa: F401 - Keras on JAX imports it at once
+            importlib.import_module("jax")  # Keras on JAX imports it at once
         else:
             with pytest.raises(ImportError):  # what TensorFlow's `from jax import jit` finds
-                from jax import jit  # noqa: F401
-    import jax  # importable again, as before
+                importlib.import_module("jax")
+    for name in ("jax", "matplotlib"):  # importable again, as before
+        assert importlib.import_module(name).__file__ == str(tmp_path / name / "__init__.py")
 
-    assert jax.__file__ == str(tmp_path / "jax" / "__init__.py")
 
-
-def test_an_imported_jax_is_left_in_place_by_a_keras_import(monkeypatch):
+def test_an_imported_jax_or_matplotlib_is_left_in_place_by_a_keras_import(monkeypatch):
     import sys
     import types
 
     from cheatsheet import runner
 
-    jax = types.ModuleType("jax")
-    monkeypatch.setitem(sys.modules, "jax", jax)
-    with runner.jax_left_for_later():
-        assert sys.modules["jax"] is jax
-    assert sys.modules["jax"] is jax
+    already = {name: types.ModuleType(name) for name in ("jax", "matplotlib")}
+    for name, module in already.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    with runner.optional_imports_left_for_later():
+        assert all(sys.modules[name] is module for name, module in already.items())
+    assert all(sys.modules[name] is module for name, module in already.items())
 
 
 @pytest.mark.parametrize("command", ["run", "check"])
