@@ -159,6 +159,17 @@ def save_sample_grid(generator, path, rows=4, columns=4, seed=0):
     return path
 
 
+def train_digit_grid(path, seed=0, steps=300, verbose=0):
+    """Train the original sheet's generator on 8x8 digits and save a grid of its samples."""
+    keras.utils.set_random_seed(seed)
+    images = load_digit_images()
+    generator = build_generator(output_shape=images.shape[1:])
+    discriminator = build_discriminator(input_shape=images.shape[1:])
+    gan = build_gan(generator, discriminator)
+    train(generator, discriminator, gan, images, steps, seed=seed, verbose=verbose)
+    return save_sample_grid(generator, path, seed=seed)
+
+
 def demo(seed=0, steps=150, verbose=0, grid_path=None, grid_steps=300):
     """A 1-D GAN learns N(4, 0.5); its samples should end within 0.2 of it (1-D Wasserstein).
 
@@ -184,13 +195,7 @@ def demo(seed=0, steps=150, verbose=0, grid_path=None, grid_steps=300):
     samples = keras.ops.convert_to_numpy(generator(noise))  # (1000, 1), BatchNorm in inference
     distance = wasserstein_1d(samples, check.normal(4.0, 0.5, size=samples.shape))
     if grid_path is not None:
-        images = load_digit_images()
-        digit_generator = build_generator(output_shape=images.shape[1:])
-        digit_discriminator = build_discriminator(input_shape=images.shape[1:])
-        digit_gan = build_gan(digit_generator, digit_discriminator)
-        train(digit_generator, digit_discriminator, digit_gan, images, grid_steps, seed=seed,
-              verbose=verbose)
-        save_sample_grid(digit_generator, grid_path, seed=seed)
+        train_digit_grid(grid_path, seed=seed, steps=grid_steps, verbose=verbose)
     return {
         "metric": "Wasserstein distance to N(4, 0.5)",
         "value": distance,
