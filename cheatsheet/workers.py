@@ -258,9 +258,13 @@ def serve(prepare_topics):
     from .errors import CheatsheetError
 
     try:
-        runner.load_keras("check")
+        keras = runner.load_keras("check")
         runner.prepare([index.find(topic) for topic in prepare_topics])
         answer({"environment": runner.environment()})
+        # Every demo first calls keras.utils.set_random_seed, which imports TensorFlow wherever
+        # it is installed, on any backend (to seed tf.data): on JAX and PyTorch, here instead,
+        # so that gc.freeze() covers it too.
+        keras.utils.set_random_seed(0)
         # Python's full garbage collections walked Keras's and TensorFlow's ~430,000 objects
         # each time; frozen, they are skipped: 1.4 s of 32 demos' collections became 0.5 s.
         gc.freeze()
