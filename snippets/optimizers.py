@@ -83,9 +83,11 @@ def compare_optimizers(x, y, epochs=10, batch_size=32, seed=0, steps_per_executi
 
 
 def load_data(seed=0):
-    """scikit-learn's bundled 8x8 digits as 64 features in [0, 1], split 75/25."""
+    """scikit-learn's bundled 8x8 digits as 64 features in [0, 1]: 1344 rows to train (42
+    whole batches of 32: a short last one would make JAX compile the train step again), 453
+    held out."""
     features, labels = load_digits(return_X_y=True)
-    return train_test_split((features / 16.0).astype("float32"), labels, test_size=0.25,
+    return train_test_split((features / 16.0).astype("float32"), labels, train_size=1344,
                             random_state=seed, stratify=labels)
 
 
@@ -93,7 +95,7 @@ def demo(seed=0, epochs=10, verbose=0):
     """Loss curves of the four optimizers on digits; the best final loss should fall below 0.3."""
     x_train, _, y_train, _ = load_data(seed)
     started = time.perf_counter()
-    # A whole epoch (43 batches of 32) per call into the backend, except on PyTorch.
+    # A whole epoch (42 batches of 32) per call into the backend, except on PyTorch.
     steps_per_execution = 1 if keras.backend.backend() == "torch" else 64
     curves = compare_optimizers(x_train, y_train, epochs=epochs, seed=seed,
                                 steps_per_execution=steps_per_execution)
