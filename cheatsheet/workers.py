@@ -88,27 +88,23 @@ class Worker:
 
 
 def threads_per_worker(count):
-    """Each worker's share of the cores for its OpenMP threads (PyTorch's) and TensorFlow's
-    inter-op threads (the ones that run a graph's ops). Idle OpenMP threads spin, so two
-    workers with a thread per core each starve one another: on 2 cores, `check --backend torch
-    --jobs 2 gru rnn` took gru from 0.3 s to 44 s, and 2.2 s with one apiece. TensorFlow's
-    inter-op threads hand each small op from thread to thread: two processes running the 32
-    demos side by side on 2 cores were 1.2-7.5 s quicker with one apiece than with one per
-    core, in each of five pairs (41.4-54.2 s against 47.4-55.4 s). Its threads within an op
-    are left alone: one apiece (TF_NUM_INTRAOP_THREADS=1) made no difference beyond noise to
-    `check` (30.4 s against 30.5 s, median of three)."""
+    """Each worker's share of the cores for its OpenMP threads (PyTorch's). Idle OpenMP threads
+    spin, so two workers with a thread per core each starve one another: on 2 cores, `check
+    --backend torch --jobs 2 gru rnn` took gru from 0.3 s to 44 s, and 2.2 s with one apiece.
+    TensorFlow's threads are left alone: one apiece within an op (TF_NUM_INTRAOP_THREADS=1)
+    made no difference beyond noise to `check` (30.4 s against 30.5 s, median of three each),
+    and one apiece to run a graph's ops (TF_NUM_INTEROP_THREADS=1) was no quicker either: run
+    in ABBA order, 29.8-36.3 s (median 33.5) against 29.8-34.9 s (median 30.7)."""
     return max(1, (os.cpu_count() or 1) // count)
 
 
 def set_worker_defaults(environment, threads, backend=None):
     """A worker's defaults in `environment` (a dict of environment variables), for check's
-    workers and pytest-xdist's alike: its share of the cores for OpenMP threads and
-    TensorFlow's inter-op threads (threads_per_worker says why) and XLA's quick compile for
-    its Keras backend (`backend`, else the environment's KERAS_BACKEND). A value the user set
-    wins."""
+    workers and pytest-xdist's alike: its share of the cores for OpenMP threads
+    (threads_per_worker says why) and XLA's quick compile for its Keras backend (`backend`,
+    else the environment's KERAS_BACKEND). A value the user set wins."""
     if threads:
         environment.setdefault("OMP_NUM_THREADS", str(threads))
-        environment.setdefault("TF_NUM_INTEROP_THREADS", str(threads))
     environment.setdefault("XLA_FLAGS", xla_flags(backend or environment.get("KERAS_BACKEND")))
 
 

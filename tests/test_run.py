@@ -1,7 +1,6 @@
 """`run`, `check` and `plot`: say plainly what happened, keep going past a broken card."""
 
 import json
-import os
 
 import pytest
 from matplotlib import image
@@ -290,6 +289,7 @@ def test_check_in_workers_is_quiet_and_gives_the_figures_of_one_process_in_card_
 
 @pytest.mark.slow
 def test_interrupting_check_stops_every_worker(tmp_path):
+    import os
     import signal
     import subprocess
     import sys
@@ -332,11 +332,11 @@ def test_interrupting_check_stops_every_worker(tmp_path):
     assert ours() == []
 
 
-@pytest.mark.parametrize("variable", ["OMP_NUM_THREADS", "TF_NUM_INTEROP_THREADS"])
 @pytest.mark.parametrize(("cores", "count", "users", "expected"), [
     (2, 2, None, "1"), (8, 2, None, "4"), (2, 4, None, "1"), (1, 1, None, "1"), (2, 2, "3", "3")])
-def test_check_workers_share_the_cores_for_openmp_and_tf_inter_op_threads_unless_the_user_did(
-        monkeypatch, variable, cores, count, users, expected):
+def test_check_workers_share_the_cores_for_openmp_threads_unless_the_user_set_them(
+        monkeypatch, cores, count, users, expected):
+    import os
     import subprocess
 
     from cheatsheet import workers
@@ -345,32 +345,11 @@ def test_check_workers_share_the_cores_for_openmp_and_tf_inter_op_threads_unless
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     monkeypatch.setattr(subprocess, "Popen", lambda argv, env, **kwargs: started.append(env))
     if users is None:
-        monkeypatch.delenv(variable, raising=False)
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     else:
-        monkeypatch.setenv(variable, users)
+        monkeypatch.setenv("OMP_NUM_THREADS", users)
     workers.Worker(threads=workers.threads_per_worker(count))
-    assert started[0][variable] == expected
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
-def test_a_worker_with_one_inter_op_thread_runs_tensorflow_on_one():
-    """TensorFlow reads TF_NUM_INTEROP_THREADS at its start (its getter says 0 regardless): the
-    threads of its inter-op pool, named tf_Compute, are counted after a graph has run."""
-    import subprocess
-    import sys
-
-    from cheatsheet import workers
-
-    environment = {name: value for name, value in os.environ.items()
-                   if name not in ("OMP_NUM_THREADS", "TF_NUM_INTEROP_THREADS")}
-    workers.set_worker_defaults(environment, threads=1)
-    script = ("import os, tensorflow as tf\n"
-              "tf.function(lambda x: x * 2)(tf.constant(1.0))\n"
-              "print(sum(open(f'/proc/self/task/{task}/comm').read().strip() == 'tf_Compute'\n"
-              "          for task in os.listdir('/proc/self/task')))\n")
-    found = subprocess.run([sys.executable, "-c", script], env=environment,
-                           capture_output=True, text=True, timeout=120, check=True)
-    assert found.stdout.split() == ["1"]  # one per core (2 here) without the variable
+    assert started[0]["OMP_NUM_THREADS"] == expected
 
 
 def test_only_the_first_check_worker_prepares_the_cards_that_run_alone(monkeypatch):
