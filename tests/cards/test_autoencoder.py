@@ -54,6 +54,8 @@ def test_autoencoder_rebuilds_held_out_digits_better_than_pca_with_8_components(
     np.testing.assert_allclose(result["pca_mse"], pca, rtol=1e-4)  # sklearn's PCA, same fit
     np.testing.assert_allclose(result["value"], ours / pca, rtol=1e-4)
     assert result["value"] <= result["target"] == 1.0
+    # The note's "0.72-0.75" (worst of seeds 0-4: 0.745); seed 0: TF 0.721, JAX 0.717, torch 0.735.
+    assert 0.70 <= result["value"] <= 0.75
     assert x_train.shape == (1344, 64) and x_test.shape == (453, 64)  # 21 batches of 64
     assert 0.0 <= x_train.min() and x_train.max() <= 1.0  # scaled for the sigmoid output
 
