@@ -48,11 +48,14 @@ def worst_of_seeds(topics=(), seeds=SEEDS, jobs=None, backend=None, show=print):
     missed = []
     for topic, first in runs[0].items():
         results = [run[topic] for run in runs]
+        if first.get("status") == "not supported":  # its Backends: field leaves this one out
+            reason = first.get("reason", "")
+            show(f"{topic:<22} {'not run':>10}  not supported here: {reason}"[:100])
+            continue
         if any("value" not in result for result in results):
             errors = {result.get("error") for result in results if "value" not in result}
             show(f"{topic:<22} {'error':>10}  {'; '.join(map(str, errors))[:60]}")
-            if first.get("status") != "not supported":
-                missed.append(topic)
+            missed.append(topic)
             continue
         better = first["higher_is_better"]
         values = [result["value"] for result in results]
