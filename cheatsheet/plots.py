@@ -105,9 +105,9 @@ def draw_learning_curves(figure, seed=0, topic=LEARNING_CURVES_TOPIC, outcome=No
 def draw_gan(figure, seed=0, outcome=None):
     """A grid of digits drawn by the gan card's generator after a short training on 8x8 digits.
 
-    A run's outcome cannot serve: the demo's figure comes from a 1-D toy GAN, the grid from a
-    second training, on digit images, that `demo(grid_path=...)` adds. Only that second
-    training runs here: the toy GAN's 150 rounds would draw nothing."""
+    A run's outcome cannot serve: the demo's figure comes from a 1-D toy GAN, the grid from
+    the card's second training, on digit images (`train_digit_grid`). Only that one runs here:
+    the toy GAN's 150 rounds would draw nothing."""
     import tempfile
     from pathlib import Path
 

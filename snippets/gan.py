@@ -20,8 +20,9 @@ distribution. The original tf.keras 2 sheet's generator maps 100-d noise to a 28
 [-1, 1] (tanh). The demo's 1-D GAN must bring its samples within 0.2 of the data N(4, 0.5) in
 150 rounds, by the 1-D Wasserstein distance (the mean gap between sorted samples: a generator
 collapsed onto 4 scores 0.40, so matching the mean is not enough). The discriminator's fakes are
-drawn in training mode, so BatchNormalization uses batch statistics in both turns; with a path
-it also trains the generator on 8x8 digits and saves a PNG grid.
+drawn in training mode, so BatchNormalization uses batch statistics in both turns.
+`train_digit_grid` trains the sheet's generator on 8x8 digits and saves a PNG grid of its
+samples, the picture `cheatsheet plot gan` draws.
 
 ## Pitfalls
 
@@ -170,11 +171,8 @@ def train_digit_grid(path, seed=0, steps=300, verbose=0):
     return save_sample_grid(generator, path, seed=seed)
 
 
-def demo(seed=0, steps=150, verbose=0, grid_path=None, grid_steps=300):
-    """A 1-D GAN learns N(4, 0.5); its samples should end within 0.2 of it (1-D Wasserstein).
-
-    With `grid_path`, also train the original sheet's generator on 8x8 digits and save a PNG grid.
-    """
+def demo(seed=0, steps=150, verbose=0):
+    """A 1-D GAN learns N(4, 0.5); its samples should end within 0.2 of it (1-D Wasserstein)."""
     keras.utils.set_random_seed(seed)
     started = time.perf_counter()
     generator = build_generator(noise_dim=8, output_shape=(1,), hidden_units=(32, 32),
@@ -194,8 +192,6 @@ def demo(seed=0, steps=150, verbose=0, grid_path=None, grid_steps=300):
     noise = check.normal(size=(1000, 8)).astype("float32")
     samples = keras.ops.convert_to_numpy(generator(noise))  # (1000, 1), BatchNorm in inference
     distance = wasserstein_1d(samples, check.normal(4.0, 0.5, size=samples.shape))
-    if grid_path is not None:
-        train_digit_grid(grid_path, seed=seed, steps=grid_steps, verbose=verbose)
     return {
         "metric": "Wasserstein distance to N(4, 0.5)",
         "value": distance,
