@@ -1,13 +1,14 @@
 """`run`, `check` and `plot`: say plainly what happened, keep going past a broken card."""
 
 import json
+import os
 
 import pytest
 from matplotlib import image
 
 from cheatsheet import index, plots
 
-from .conftest import blocking_imports, run_python
+from .conftest import REPO, blocking_imports, run_python
 
 BLOCK_TENSORFLOW = blocking_imports("tensorflow", "keras") + "from cheatsheet.cli import main\n"
 
@@ -509,6 +510,73 @@ def test_an_imported_jax_or_matplotlib_is_left_in_place_by_a_keras_import(monkey
     with runner.optional_imports_left_for_later():
         assert all(sys.modules[name] is module for name, module in already.items())
     assert all(sys.modules[name] is module for name, module in already.items())
+
+
+def fake_keras_that_tries_jax_and_matplotlib(root):
+    """Packages keras, jax and matplotlib under `root`; the fake keras records, in `saw`,
+    whether each of the other two could be imported while it was being imported."""
+    for name in ("jax", "matplotlib"):
+        (root / name).mkdir(parents=True)
+        (root / name / "__init__.py").write_text("")
+    (root / "keras").mkdir()
+    (root / "keras" / "__init__.py").write_text(
+        "import importlib\n"
+        "saw = {}\n"
+        "for name in ('jax', 'matplotlib'):\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "        saw[name] = 'imported'\n"
+        "    except ImportError:\n"
+        "        saw[name] = 'held'\n")
+    return root
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_a_process_started_by_a_worker_imports_keras_as_if_jax_and_matplotlib_were_absent(
+        tmp_path, backend):
+    from cheatsheet import runner, workers
+
+    fake = fake_keras_that_tries_jax_and_matplotlib(tmp_path / "fake")
+    environment = {"PYTHONPATH": os.pathsep.join([str(REPO), str(fake)])}
+    workers.set_worker_defaults(environment, threads=1, backend=backend)
+    assert environment["PYTHONPATH"].split(os.pathsep)[0] == runner.CHILD_STARTUP
+    probe = ("import keras, jax, matplotlib\n"  # the two import as usual once Keras has
+             "print(keras.saw, jax.__file__, matplotlib.__file__)\n")
+    result = run_python("-c", probe, env={**environment, "KERAS_BACKEND": backend})
+    assert result.returncode == 0, result.stderr
+    saw, jax_file, matplotlib_file = result.stdout.rsplit(maxsplit=2)
+    assert saw == str({"jax": "imported" if backend == "jax" else "held",
+                       "matplotlib": "held"})
+    assert (jax_file, matplotlib_file) == (str(fake / "jax" / "__init__.py"),
+                                           str(fake / "matplotlib" / "__init__.py"))
+
+
+def test_the_sitecustomize_that_the_child_startup_hides_still_runs(tmp_path):
+    from cheatsheet import runner
+
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "sitecustomize.py").write_text("import os\nos.environ['HIDDEN_RAN'] = 'yes'\n")
+    environment = {"PYTHONPATH": os.pathsep.join([str(REPO), str(hidden)])}
+    runner.keras_lean_in_processes_started_with(environment)
+    probe = ("import os, sys\n"
+             "print(os.environ.get('HIDDEN_RAN'), sys.modules['sitecustomize'].__file__)")
+    result = run_python("-c", probe, env=environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["yes", str(hidden / "sitecustomize.py")]
+
+
+def test_the_child_startup_comes_first_on_pythonpath_once_and_keeps_the_users_entries():
+    from cheatsheet import runner
+
+    environment = {"PYTHONPATH": os.pathsep.join(["/users/own", "/another"])}
+    runner.keras_lean_in_processes_started_with(environment)
+    runner.keras_lean_in_processes_started_with(environment)  # a worker's worker
+    assert environment["PYTHONPATH"].split(os.pathsep) == [
+        runner.CHILD_STARTUP, "/users/own", "/another"]
+    empty = {}
+    runner.keras_lean_in_processes_started_with(empty)
+    assert empty == {"PYTHONPATH": runner.CHILD_STARTUP}
 
 
 @pytest.mark.parametrize("command", ["run", "check"])
