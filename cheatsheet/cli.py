@@ -455,7 +455,6 @@ def cmd_run(args):
         plots.picture_of(card)
         plots.image_format(args.plot)
         check_writable(args.plot, args.force)
-    runner.keras_lean_in_processes_started_with(os.environ)  # multi-worker's workers
     runner.prepare([card])  # a missing TensorFlow is one line of error, before any output
     if not args.json:
         print(f"{card.topic} · {card.title}", flush=True)
@@ -500,7 +499,6 @@ def cmd_check(args):
         except workers.WorkerError as error:
             raise CheatsheetError(f"check could not start a worker process: {error}") from None
     else:  # --backend before keras's import; the header, not the first card, shows its cost
-        runner.keras_lean_in_processes_started_with(os.environ)  # as in a worker
         runner.load_keras("check", backend=args.backend)
         runner.prepare(cards)
         report.header(runner.environment())

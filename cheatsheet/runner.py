@@ -139,23 +139,39 @@ def optional_imports_left_for_later():
                 del sys.modules[name]
 
 
-# A directory whose only file is a sitecustomize.py: on PYTHONPATH, every Python started there
-# leaves LEFT_FOR_LATER for later at its first `import keras`, however that import comes.
+# A directory whose only file is a sitecustomize.py: first on PYTHONPATH, every Python started
+# there leaves LEFT_FOR_LATER for later at its first `import keras`, however that import comes.
 CHILD_STARTUP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child_startup")
 
 
 def keras_lean_in_processes_started_with(environment):
     """Put CHILD_STARTUP first on PYTHONPATH in `environment` (a dict of environment
-    variables), once: a process started with it, and every process it starts in turn, imports
-    Keras as load_keras does here. check's workers and pytest's get it (set_worker_defaults),
-    `run` and an in-process `check` put it in their own environment, and so the processes a
-    card starts get it too: multi-worker's two workers each imported Keras with jax and
-    matplotlib (3.7-4.4 s, against 3.1-3.3 s without), and `check multi-worker` took the card
-    4.4-5.0 s against 5.5-6.8 s (four runs each, ABBA order). Not in a notebook: %cheat leaves
-    the kernel's environment as it found it."""
-    entries = [entry for entry in environment.get("PYTHONPATH", "").split(os.pathsep) if entry]
-    if CHILD_STARTUP not in entries:
-        environment["PYTHONPATH"] = os.pathsep.join([CHILD_STARTUP, *entries])
+    variables), once, the user's entries after it as they were: a process started with it,
+    and every process it starts in turn, imports Keras as load_keras does here."""
+    existing = environment.get("PYTHONPATH")
+    entries = [entry for entry in (existing.split(os.pathsep) if existing else [])
+               if entry != CHILD_STARTUP]
+    environment["PYTHONPATH"] = os.pathsep.join([CHILD_STARTUP, *entries])
+
+
+@contextlib.contextmanager
+def started_processes_import_keras_lean():
+    """While a demo runs for `run` or `check`, the processes it starts import Keras as this one
+    did (keras_lean_in_processes_started_with); PYTHONPATH is put back after. multi-worker's
+    two workers each imported Keras with jax and matplotlib in 3.7-4.4 s, against 3.1-3.3 s
+    without, and `check multi-worker` took the card 4.4-5.0 s against 5.5-6.8 s (four runs
+    each, ABBA order). Not for %cheat, which leaves a kernel's environment alone, nor for the
+    card tests, which call the demos themselves: a learner's copy of a card starts its
+    processes with the learner's environment."""
+    before = os.environ.get("PYTHONPATH")
+    keras_lean_in_processes_started_with(os.environ)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = before
 
 
 class KerasImportedLean:
@@ -247,7 +263,9 @@ def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
     `quiet` hides what the demo's libraries print on stderr (LiteRT's C++ INFO lines, say):
     `check` wants one table, and a failure still reaches it as the result's error. `run` passes
     quiet="c++": the C++ lines go, Python's own warnings stay. `quick`: the demo runs with
-    quick_tensorflow() (the CLI's commands); a Jupyter kernel's %cheat keeps its own settings.
+    quick_tensorflow(), and the processes it starts import Keras without LEFT_FOR_LATER
+    (started_processes_import_keras_lean), as the CLI's commands want; a Jupyter kernel's
+    %cheat keeps its own settings.
     """
     result = {"topic": card.topic, "title": card.title}
     try:
@@ -258,9 +276,12 @@ def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
     imported = _import_seconds.get(card.module, 0.0)
     started = time.perf_counter()
     try:
-        with (quiet_stderr(keep_python=quiet == "c++") if quiet
-              else contextlib.nullcontext()), (quick_tensorflow() if quick
-                                              else contextlib.nullcontext()):
+        with contextlib.ExitStack() as settings:
+            if quiet:
+                settings.enter_context(quiet_stderr(keep_python=quiet == "c++"))
+            if quick:
+                settings.enter_context(quick_tensorflow())
+                settings.enter_context(started_processes_import_keras_lean())
             outcome = module.demo(seed=seed, verbose=verbose)
     except Exception as error:  # a broken card: report it and let `check` go on
         result.update(status="error", error=f"{type(error).__name__}: {error}",

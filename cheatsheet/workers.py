@@ -102,12 +102,7 @@ def set_worker_defaults(environment, threads, backend=None):
     """A worker's defaults in `environment` (a dict of environment variables), for check's
     workers and pytest-xdist's alike: its share of the cores for OpenMP threads
     (threads_per_worker says why) and XLA's quick compile for its Keras backend (`backend`,
-    else the environment's KERAS_BACKEND). A value the user set wins. And every process
-    started with it imports Keras without jax and matplotlib, as this project's own imports of
-    Keras do (runner.keras_lean_in_processes_started_with)."""
-    from .runner import keras_lean_in_processes_started_with
-
-    keras_lean_in_processes_started_with(environment)
+    else the environment's KERAS_BACKEND). A value the user set wins."""
     if threads:
         environment.setdefault("OMP_NUM_THREADS", str(threads))
     environment.setdefault("XLA_FLAGS", xla_flags(backend or environment.get("KERAS_BACKEND")))

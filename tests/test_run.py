@@ -540,14 +540,13 @@ def fake_keras_that_tries_jax_and_matplotlib(root):
 
 
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
-def test_a_process_started_by_a_worker_imports_keras_as_if_jax_and_matplotlib_were_absent(
+def test_a_process_started_with_the_child_startup_imports_keras_without_jax_and_matplotlib(
         tmp_path, backend):
-    from cheatsheet import runner, workers
+    from cheatsheet import runner
 
     fake = fake_keras_that_tries_jax_and_matplotlib(tmp_path / "fake")
     environment = {"PYTHONPATH": os.pathsep.join([str(REPO), str(fake)])}
-    workers.set_worker_defaults(environment, threads=1, backend=backend)
-    assert environment["PYTHONPATH"].split(os.pathsep)[0] == runner.CHILD_STARTUP
+    runner.keras_lean_in_processes_started_with(environment)
     probe = ("import keras, jax, matplotlib\n"  # the two import as usual once Keras has
              "print(keras.saw, jax.__file__, matplotlib.__file__)\n")
     result = run_python("-c", probe, env={**environment, "KERAS_BACKEND": backend})
@@ -559,32 +558,60 @@ def test_a_process_started_by_a_worker_imports_keras_as_if_jax_and_matplotlib_we
                                            str(fake / "matplotlib" / "__init__.py"))
 
 
-def test_the_sitecustomize_that_the_child_startup_hides_still_runs(tmp_path):
+@pytest.mark.parametrize(("second", "finders"), [(None, 1), ("link", 1), ("copy", 2)])
+def test_the_sitecustomize_that_the_child_startup_hides_runs_once(tmp_path, second, finders):
+    import shutil
+
     from cheatsheet import runner
 
     hidden = tmp_path / "hidden"
     hidden.mkdir()
-    (hidden / "sitecustomize.py").write_text("import os\nos.environ['HIDDEN_RAN'] = 'yes'\n")
-    environment = {"PYTHONPATH": os.pathsep.join([str(REPO), str(hidden)])}
+    (hidden / "sitecustomize.py").write_text(
+        "import os\nos.environ['HIDDEN_RAN'] = os.environ.get('HIDDEN_RAN', '') + 'once'\n")
+    entries = [str(REPO), str(hidden)]
+    if second == "link":  # passed over: it is this very directory
+        (tmp_path / "link").symlink_to(runner.CHILD_STARTUP)
+        entries.insert(1, str(tmp_path / "link"))
+    elif second == "copy":  # another checkout's: it runs too, and searches on from its place
+        entries.insert(1, str(shutil.copytree(runner.CHILD_STARTUP, tmp_path / "checkout")))
+    environment = {"PYTHONPATH": os.pathsep.join(entries)}
     runner.keras_lean_in_processes_started_with(environment)
     probe = ("import os, sys\n"
-             "print(os.environ.get('HIDDEN_RAN'), sys.modules['sitecustomize'].__file__)")
+             "names = [type(finder).__name__ for finder in sys.meta_path]\n"
+             "print(os.environ.get('HIDDEN_RAN'), names.count('KerasImportedLean'),\n"
+             "      sys.modules['sitecustomize'].__file__)\n")
     result = run_python("-c", probe, env=environment)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["yes", str(hidden / "sitecustomize.py")]
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout.split() == ["once", str(finders), str(hidden / "sitecustomize.py")]
 
 
 def test_the_child_startup_comes_first_on_pythonpath_once_and_keeps_the_users_entries():
     from cheatsheet import runner
 
-    environment = {"PYTHONPATH": os.pathsep.join(["/users/own", "/another"])}
+    environment = {"PYTHONPATH": os.pathsep.join(["/users/own", "", runner.CHILD_STARTUP])}
     runner.keras_lean_in_processes_started_with(environment)
-    runner.keras_lean_in_processes_started_with(environment)  # a worker's worker
+    runner.keras_lean_in_processes_started_with(environment)  # a process started by one
     assert environment["PYTHONPATH"].split(os.pathsep) == [
-        runner.CHILD_STARTUP, "/users/own", "/another"]
-    empty = {}
-    runner.keras_lean_in_processes_started_with(empty)
-    assert empty == {"PYTHONPATH": runner.CHILD_STARTUP}
+        runner.CHILD_STARTUP, "/users/own", ""]  # "" is the working directory: kept
+    for unset in ({}, {"PYTHONPATH": ""}):
+        runner.keras_lean_in_processes_started_with(unset)
+        assert unset == {"PYTHONPATH": runner.CHILD_STARTUP}
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_only_a_quick_demo_starts_its_processes_with_the_child_startup_and_only_while_it_runs(
+        monkeypatch, quick):
+    from cheatsheet import runner
+    from snippets import activations
+
+    monkeypatch.setenv("PYTHONPATH", "/users/own")
+    real_demo, seen = activations.demo, []
+    monkeypatch.setattr(activations, "demo", lambda **kwargs: seen.append(
+        os.environ["PYTHONPATH"]) or real_demo(**kwargs))
+    assert runner.run_card(index.find("activations"), quick=quick)["status"] == "ok"
+    assert seen == [os.pathsep.join([runner.CHILD_STARTUP, "/users/own"]) if quick
+                    else "/users/own"]
+    assert os.environ["PYTHONPATH"] == "/users/own"
 
 
 @pytest.mark.parametrize("command", ["run", "check"])
