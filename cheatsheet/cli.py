@@ -30,24 +30,28 @@ examples:
 
 
 class OutputError(CheatsheetError):
-    """Standard output cannot take what a command prints: full, closed, or a narrow encoding."""
+    """Standard output cannot take what a command prints: full or closed."""
 
 
 class Output:
     """sys.stdout while main() runs: a write it cannot make is an OutputError (exit 1), not an
-    "internal error"; a reader that went away stays a BrokenPipeError (exit 0, quietly)."""
+    "internal error"; a reader that went away stays a BrokenPipeError (exit 0, quietly). A
+    character its encoding cannot print becomes '?', with one warning line on stderr."""
 
     def __init__(self, stream):
         self.stream = stream
+        self.warned = False
 
     def write(self, text):
         try:
             return self.stream.write(text)
         except UnicodeEncodeError as error:
-            raise OutputError(
-                f"standard output's encoding ({error.encoding}) cannot print "
-                f"{shown(error.object[error.start:error.end])!r}; set PYTHONIOENCODING=utf-8 "
-                "(or PYTHONIOENCODING=ascii:replace for a copy with '?' in its place)") from None
+            if not self.warned:
+                self.warned = True
+                say_error(f"Warning: standard output's encoding ({error.encoding}) cannot print "
+                          f"{shown(error.object[error.start:error.end])!r}; printed '?' in its "
+                          "place (PYTHONIOENCODING=utf-8 prints every character)")
+            return self.write(text.encode(error.encoding, "replace").decode(error.encoding))
         except BrokenPipeError:
             raise
         except OSError as error:
@@ -98,8 +102,8 @@ def drop_pending_output():
 
 
 def replace_unprintable_on_terminal(stream):
-    """A terminal whose encoding cannot show a character gets '?' instead of an error; a pipe
-    or file still gets the error, since '?' in a saved script would break it silently."""
+    """A terminal whose encoding cannot show a character gets '?' quietly; a pipe or file gets
+    it too, but Output warns on stderr, since '?' in a saved script would break it."""
     try:
         if (stream.errors == "strict" and not stream.encoding.lower().startswith("utf")
                 and stream.isatty()):
