@@ -335,7 +335,26 @@ def build_parser():
     completion.add_argument("shell", choices=("bash", "zsh", "fish"),
                             help="the shell to complete in, e.g. source <(cheatsheet completion "
                                  "bash)")
+    add_lint_command(command)
     return parser
+
+
+def add_lint_command(command):
+    """`lint`: its options; the logic lives in cheatsheet/lint/."""
+    lint = command("lint", cmd_lint, "find tf.keras 2 habits and Keras 3 mistakes in a lab's "
+                   "code (.py, .ipynb, folders; - for stdin), and fix the safe ones", parents=())
+    lint.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
+    lint.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                      help="output format (default: text, path:line:col: CODE message)")
+    lint.add_argument("--select", metavar="CODES", help="only these rules, e.g. KC301,KC4")
+    lint.add_argument("--ignore", metavar="CODES", help="not these rules, e.g. KC101")
+    lint.add_argument("--fix", action="store_true", help="apply the safe fixes in place")
+    lint.add_argument("--diff", action="store_true",
+                      help="print the fixes as a unified diff; write nothing")
+    lint.add_argument("--unsafe-fixes", action="store_true",
+                      help="with --fix or --diff, also the fixes that may change behaviour")
+    lint.add_argument("--rules", action="store_true",
+                      help="list every rule with its card, and exit")
 
 
 # -- helpers shared by the commands --------------------------------------------------------------
@@ -638,3 +657,23 @@ def cmd_completion(args):
 
     print(completion.script(args.shell, build_parser()), end="")
     return 0
+
+
+def cmd_lint(args):
+    """Exit 0 clean, 1 findings, 2 usage or a file that cannot be read or parsed: lint's own
+    statuses (ruff's), so a bad file is never mistaken for a finding."""
+    from .lint import command, report
+
+    if args.rules:
+        print(report.rules_table(as_json=args.format == "json"), end="")
+        return 0
+    if not args.paths:
+        say_error("Error: name a file, a folder or - (standard input); "
+                  "or list the rules: cheatsheet lint --rules")
+        return command.TROUBLE
+    try:
+        return command.run(args.paths, args.format, args.select, args.ignore, args.fix,
+                           args.diff, args.unsafe_fixes, sys.stdin, sys.stdout, sys.stderr)
+    except command.UsageError as error:
+        say_error(f"Error: {error}")
+        return command.TROUBLE
