@@ -19,6 +19,7 @@ examples:
   cheatsheet show cnn                  note, tested code and Keras 3 pitfalls of a card
   cheatsheet show conv --code > cnn.py copy-ready code only (aliases work too)
   cheatsheet search prevent overfitting  ranked search, in a learner's words
+  cheatsheet explain - < error.txt     a pasted error: why it happened, the fix, the card
   cheatsheet roadmap                   the study path, fundamentals to deployment
   cheatsheet run cnn --plot cnn.png    train a card's demo, check its figure, save its picture
   cheatsheet check                     run every card: a smoke test of a lab machine
@@ -116,7 +117,8 @@ def main(argv=None):
     """Entry point of `cheatsheet` and `python -m cheatsheet`; returns the exit status.
 
     Every exit status is decided here: 0 done (or met), 1 refused or missed, with one line on
-    stderr, 2 bad usage (argparse), 130 interrupted, 70 only for a bug in this program."""
+    stderr, 2 bad usage (argparse) or no Keras backend installed (MissingLibrary), 130
+    interrupted, 70 only for a bug in this program."""
     if sys.stdout is None:  # started with standard output closed: `cheatsheet list >&-`
         say_error(f"Error: {CLOSED_STDOUT}")
         return 1
@@ -132,7 +134,7 @@ def main(argv=None):
         return 1
     except CheatsheetError as error:
         say_error(f"Error: {error}")
-        return 1
+        return error.exit_status
     except BrokenPipeError:
         # The reader (`head -1`) has gone: stop quietly, and keep Python's exit-time flush quiet.
         drop_pending_output()
@@ -274,6 +276,11 @@ def build_parser():
     search = command("search", cmd_search, "ranked full-text search over every card")
     search.add_argument("words", nargs="+",
                         help="a question or words, e.g. prevent overfitting, time series")
+    explain = command("explain", cmd_explain,
+                      "explain an error message: why it happened, the fix, the card to read")
+    explain.add_argument("text", nargs="+", metavar="TEXT",
+                         help="the error message, quoted; - reads a whole traceback from "
+                              "standard input")
     command("roadmap", cmd_roadmap, "the study path, fundamentals to deployment")
     run = command("run", cmd_run, "run a card's demo and check its figure against the target",
                   parents=(as_json, seeded))
@@ -287,6 +294,9 @@ def build_parser():
     check.add_argument("--jobs", type=job_count, default=None, metavar="N",
                        help="worker processes, each importing Keras once (default: one per "
                             "core, at most 4; 1 runs every card in this process)")
+    check.add_argument("--as-written", action="store_true",
+                       help="run every card in this process exactly as its file is written: "
+                            "none of the tuning check's header lists")
     which = check.add_mutually_exclusive_group()
     which.add_argument("--backend", choices=BACKENDS, default=None,
                        help="Keras backend to run the cards on (default: $KERAS_BACKEND, else "
@@ -454,10 +464,72 @@ def cmd_search(args):
                     for hit in hits])
     elif hits:
         print(render.search_results(hits, style_for(args)), end="")
+    if not args.json and looks_like_an_error(query):
+        print(f"This looks like an error message; for its cause and fix: {explain_command(query)}")
     if not hits:
         raise CheatsheetError(f"no card answers {shown(query)!r}. Try other words, or: "
                               "cheatsheet list")
     return 0
+
+
+def looks_like_an_error(query):
+    """Whether search's words are an error message the explain index knows, whole."""
+    from .explain import looks_like_error
+
+    return looks_like_error(query)
+
+
+def explain_command(query, limit=100):
+    import shlex
+
+    if len(query) > limit or "\n" in query:
+        return "cheatsheet explain -   (then paste the error and press Ctrl-D)"
+    return f"cheatsheet explain {shlex.quote(query)}"
+
+
+def cmd_explain(args):
+    from . import explain
+
+    words = args.text
+    if words == [STDOUT]:  # "-": the whole paste from standard input
+        text = read_paste()
+    elif STDOUT in words:
+        return usage_error("explain: - reads the error from standard input; give it alone")
+    else:
+        text = " ".join(words)
+    if text is None:
+        return usage_error("explain: standard input is closed; give the error text instead")
+    if not text.strip():
+        return usage_error("explain: the error text is empty; give the message, or - and "
+                           "pipe it in")
+    matches = explain.explain(text)
+    if args.json:
+        print_json(explain.as_json(matches))
+        if not matches:
+            say_error(f"Error: {explain.NO_ENTRY}")
+    elif matches:
+        print(explain.text(matches, style_for(args)), end="")
+    else:
+        raise CheatsheetError(explain.NO_ENTRY)
+    return 0 if matches else 1
+
+
+def usage_error(message):
+    """Bad usage that argparse cannot see (an empty text): one line on stderr, exit 2."""
+    say_error(f"Error: {message}")
+    return 2
+
+
+def read_paste():
+    """All of standard input as text (a paste, or a file piped in), None when it is closed;
+    bytes that are not UTF-8 become U+FFFD, since an error message is read, not kept."""
+    if sys.stdin is None:
+        return None
+    if sys.stdin.isatty():
+        say_error("Paste the error, then press Ctrl-D (Ctrl-Z then Enter on Windows).")
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read() if stream is not None else sys.stdin.read()
+    return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
 
 
 def cmd_roadmap(args):
@@ -478,11 +550,12 @@ def cmd_run(args):
         plots.picture_of(card)
         plots.image_format(args.plot)
         check_writable(args.plot, args.force)
+    runner.require_keras("run", runner.chosen_backend())  # no backend: exit 2, its extra named
     runner.prepare([card])  # a missing TensorFlow is one line of error, before any output
     if not args.json:
         print(f"{card.topic} · {card.title}", flush=True)
     progress = 0 if args.json else (1 if stdout_is_terminal() else 2)  # keras fit verbosity
-    result = runner.run_card(card, seed=args.seed, verbose=progress, quiet="c++")
+    result = runner.run_card(card, seed=args.seed, verbose=progress)
     plot_error = None
     if args.plot and result["status"] != "error":
         try:
@@ -499,19 +572,25 @@ def cmd_run(args):
 
 
 def cmd_check(args):
+    import contextlib
     import time
 
-    from . import runner, workers
+    from . import runner, tuning, workers
 
     started = time.perf_counter()  # the total is wall time: the Keras import and all
     cards = [lookup(topic) for topic in args.topics] or list(index.CARDS)
     cards = [card for card in index.CARDS if card in cards]  # roadmap order, each card once
     if args.all_backends:
         return check_all_backends(args, cards)
-    jobs = workers.default_jobs() if args.jobs is None else args.jobs
+    if args.as_written and args.jobs not in (None, 1):
+        raise CheatsheetError("--as-written runs every card in this process, one by one: "
+                              "leave out --jobs")
+    jobs = 1 if args.as_written else workers.default_jobs() if args.jobs is None else args.jobs
     backend = runner.chosen_backend(args.backend)  # read as Keras will, without importing it
-    skipped = [runner.unsupported(card, backend) for card in cards if backend not in card.backends]
-    cards = [card for card in cards if backend in card.backends]
+    skipped = [runner.unsupported(card, backend) if backend not in card.backends
+               else runner.needs_absent_tensorflow(card, backend) for card in cards]
+    cards = [card for card, row in zip(cards, skipped, strict=True) if row is None]
+    skipped = [row for row in skipped if row is not None]
     report = CheckReport(args.json, skipped)
     if jobs > 1 and len(cards) > 1:  # workers: this process never imports Keras
         runner.require_keras("check", backend)
@@ -520,12 +599,19 @@ def cmd_check(args):
                                   seed=args.seed, on_environment=report.header,
                                   on_result=report.row)
         except workers.WorkerError as error:
-            raise CheatsheetError(f"check could not start a worker process: {error}") from None
+            said = f"; its stderr ended: {error.stderr[-1]}" if error.stderr else ""
+            raise CheatsheetError(f"check could not start a worker process: {error}{said}"
+                                  ) from None
     else:  # --backend before keras's import; the header, not the first card, shows its cost
-        runner.load_keras("check", backend=args.backend)
+        tuned = not args.as_written
+        with tuning.quiet_stderr() if tuned else contextlib.nullcontext():
+            keras = runner.load_keras("check", backend=args.backend)
         runner.prepare(cards)
-        report.header(runner.environment())
-        results = [report.row(runner.run_card(card, seed=args.seed, quiet=True))
+        if tuned:
+            tuning.settle_after_import(keras)
+        report.header({**runner.environment(),
+                       "tuning": tuning.describe(1 if tuned else None, backend)})
+        results = [report.row(runner.run_card(card, seed=args.seed, tuned=tuned, quiet=tuned))
                    for card in cards]
     return report.finish(results, time.perf_counter() - started, backend)
 
@@ -578,7 +664,8 @@ def check_all_backends(args, cards):
 
     topics = [card.topic for card in cards] if args.topics else []
     progress = None if args.json else (lambda line: print(line, file=sys.stderr, flush=True))
-    report = backends.grid(cards, topics, seed=args.seed, progress=progress)
+    report = backends.grid(cards, topics, seed=args.seed, progress=progress,
+                           as_written=args.as_written)
     if args.json:
         print_json(report)
     else:

@@ -110,11 +110,10 @@ def fold(text):
     return " ".join(text.translate(_QUOTES).lower().split())
 
 
-def _pattern(template):
-    """A template as a regular expression over folded text: `{}` is any short run."""
-    parts = [re.escape(part) for part in fold(template).split("{}")]
-    return re.compile(f"(?:.{{0,{PLACEHOLDER_SPAN}}}?)".join(parts).replace(r"\ ", r"\s?"),
-                      re.DOTALL)
+def _pattern(parts):
+    """A template's literal parts as a regular expression over folded text: `{}` is any short
+    run. Compiled only for a text that holds every part (most texts hold none)."""
+    return re.compile(f"(?:.{{0,{PLACEHOLDER_SPAN}}}?)".join(map(re.escape, parts)), re.DOTALL)
 
 
 def _literal_length(template):
@@ -144,11 +143,13 @@ class Index:
     """The entries' templates compiled once: patterns, lengths and word weights."""
 
     def __init__(self, entries):
-        self.templates = []  # (entry, pattern, literal length, words)
+        self.templates = []  # (entry, literal parts, literal length, words)
         for item in entries:
             for template in item.templates:
-                self.templates.append((item, _pattern(template), _literal_length(template),
+                parts = tuple(part for part in fold(template).split("{}") if part)
+                self.templates.append((item, parts, _literal_length(template),
                                        words(fold(template.replace("{}", " ")))))
+        self.patterns = {}
         documents = {}
         for item, _, _, template_words in self.templates:
             documents.setdefault(item.id, set()).update(template_words)
@@ -174,8 +175,12 @@ class Index:
     def whole(self, cleaned, folded, line=None):
         """Entries with a template found whole: the longest template first, then the latest."""
         exact = {}
-        for item, pattern, length, _ in self.templates:
-            found = pattern.search(folded)
+        for item, parts, length, _ in self.templates:
+            if not all(part in folded for part in parts):
+                continue
+            if parts not in self.patterns:
+                self.patterns[parts] = _pattern(parts)
+            found = self.patterns[parts].search(folded)
             if found and length > exact.get(item.id, (0, 0))[0]:
                 exact[item.id] = (length, found.start())
         ranked = sorted(exact.items(), key=lambda pair: (-pair[1][0], -pair[1][1]))
@@ -249,3 +254,38 @@ def looks_like_error(text):
     """Whether `text` matches an entry's template whole: what search asks before it suggests
     `cheatsheet explain`. A guess is not enough: a learner's question shares words with them."""
     return any(match.score >= 1.0 for match in explain(text))
+
+
+# -- what explain prints ---------------------------------------------------------------------------
+
+NO_ENTRY = ("no entry for this error: it does not look like a Keras error the index knows. "
+            "For a question in your own words, try: cheatsheet search WORDS")
+
+
+def as_json(matches):
+    """One dict per match: what `explain --json` prints."""
+    return [{"id": match.entry.id, "title": match.entry.title, "card": match.entry.card,
+             "cause": match.entry.cause, "fix": match.entry.fix, "score": match.score,
+             "happened": match.line, "rule": match.entry.rule} for match in matches]
+
+
+def text(matches, style, show="cheatsheet show"):
+    """The matches as a learner reads them: the title, what happened (the pasted line), why,
+    the fix as highlighted code, and the card to read next. Several matches: said plainly."""
+    from .. import render
+
+    parts = []
+    if len(matches) > 1:
+        parts += [style("heading", f"Not sure: it is one of these {len(matches)}, most likely "
+                                   "first."), ""]
+    for number, match in enumerate(matches, start=1):
+        entry = match.entry
+        title = f"{number}. {entry.title}" if len(matches) > 1 else entry.title
+        known = entry.id if match.score >= 1.0 else f"{entry.id} · a guess, {match.score:.2f}"
+        parts += [f"{style('title', title)}  {style('dim', '(' + known + ')')}"]
+        if match.line:
+            parts += [render.wrap(f"What happened: {match.line}", style)]
+        parts += [render.wrap(f"Why: {entry.cause}", style), "  Fix:",
+                  render.indent_block(render.highlight(entry.fix.rstrip("\n"), style), "    "),
+                  f"  Read next: {style('topic', f'{show} {entry.card}')}", ""]
+    return "\n".join(parts)
