@@ -6,6 +6,7 @@
     %cheat list               every card, by roadmap section
     %cheat run TOPIC          train the demo in this kernel's Keras: figure, target, plot
     %cheat check [TOPIC ...]  the smoke test of this runtime, as a table
+    %cheat explain [TEXT]     an error's cause and fix; no text: the kernel's last exception
 
 Each answer is one display with two forms, text/plain (terminal IPython) and text/html (a
 notebook): the same render/export pieces the CLI and the web page use. A refusal is one line on
@@ -21,8 +22,8 @@ import sys
 from . import index, render
 from .errors import CheatsheetError, shown
 
-USAGE = ("usage: %cheat TOPIC [--full] | show TOPIC | search WORDS | list | run TOPIC "
-         "| check [TOPIC ...]")
+USAGE = ("usage: %cheat TOPIC [--full] | show TOPIC | search WORDS | explain [TEXT] | list "
+         "| run TOPIC | check [TOPIC ...]")
 
 # Scoped to the outputs of %cheat; the same code colors as the exported web page.
 CSS = """<style>
@@ -51,7 +52,11 @@ class Magic:
 
     def __call__(self, line):
         try:
-            self.dispatch(shlex.split(line))
+            words = line.split(None, 1)
+            if words and words[0] == "explain":  # an error's text: quotes in it are its own
+                self.explain(words[1] if len(words) > 1 else "")
+            else:
+                self.dispatch(shlex.split(line))
         except CheatsheetError as error:
             say_error(f"Error: {error}")
         except ValueError as error:  # shlex: an unclosed quote
@@ -149,7 +154,34 @@ class Magic:
             parts.append(f"<h4>{escape(section)}</h4><table>{rows}</table>")
         display(render.card_list(sections, render.Style()), "".join(parts))
 
-    # -- run and check: Keras, the kernel's own, and its TensorFlow options (quick=False) ----------
+    def explain(self, text):
+        """The explain entry for TEXT, or with no text for the kernel's last exception (IPython
+        keeps it in sys.last_value), its traceback included."""
+        from . import explain
+        from .export import highlight_html
+
+        if not text.strip():
+            text = last_exception()
+        matches = explain.explain(text)
+        if not matches:
+            raise CheatsheetError(explain.NO_ENTRY.replace("cheatsheet search", "%cheat search"))
+        parts = []
+        for match in matches:
+            entry = match.entry
+            guess = "" if match.score >= 1.0 else f" · a guess, {match.score:.2f}"
+            parts.append(
+                f'<h3>{escape(entry.title)} <span class="topic">{entry.id}{guess}</span></h3>'
+                + (f"<p><b>What happened:</b> <code>{escape(match.line)}</code></p>"
+                   if match.line else "")
+                + f"<p><b>Why:</b> {inline_text(entry.cause)}</p>"
+                f"<pre><code>{highlight_html(entry.fix.rstrip(chr(10)))}</code></pre>"
+                f"<p>Read next: <code>%cheat show {entry.card}</code></p>")
+        if len(matches) > 1:
+            parts.insert(0, f"<p><b>Not sure: it is one of these {len(matches)}, most likely "
+                            "first.</b></p>")
+        display(explain.text(matches, render.Style(), show="%cheat show"), "".join(parts))
+
+    # -- run and check: the kernel's own Keras, each card run as its file is written ------------
 
     def run(self, name):
         from . import runner
@@ -157,7 +189,7 @@ class Magic:
         card = lookup(name)
         runner.prepare([card])
         print(f"{card.topic} · {card.title}: training its demo in this kernel...", flush=True)
-        result = runner.run_card(card, verbose=0, quiet="c++", quick=False)
+        result = runner.run_card(card, verbose=0)
         figure = runner.figure_line(result)
         verdict = {"ok": "met", "missed": "MISSED", "error": "failed"}[result["status"]]
         display(render.run_report(result, figure),
@@ -188,7 +220,7 @@ class Magic:
         else:
             print(header, flush=True)
         for card in cards:
-            result = runner.run_card(card, quiet=True, quick=False)
+            result = runner.run_card(card)
             results.append(result)
             rows.append(render.check_row(result, runner.figure_line(result)))
             if in_notebook:
@@ -209,6 +241,17 @@ def lookup(name):
         return cli_lookup(name)
     except CheatsheetError as error:
         raise CheatsheetError(str(error).replace("cheatsheet list", "%cheat list")) from None
+
+
+def last_exception():
+    """The kernel's last exception with its traceback, as IPython left it in sys.last_*."""
+    import traceback
+
+    error = getattr(sys, "last_value", None)
+    if error is None:
+        raise CheatsheetError("no exception to explain yet: run the cell that fails, then "
+                              "%cheat explain (or give the error: %cheat explain TEXT)")
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__))
 
 
 def one_topic(words, command):
@@ -277,4 +320,4 @@ def plot_of(card, result):
     if name is None:
         return None
     options = {"topic": card.topic} if name == "learning-curves" else {}
-    return plots.image_bytes(name, "png", outcome=result["outcome"], quick=False, **options)
+    return plots.image_bytes(name, "png", outcome=result["outcome"], **options)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the pastes are verbatim and their sources are long addresses)
 """Real pasted errors, each from a public issue thread (its address in the comment beside it), with
 the explain entry a learner should get. Written before the index was tuned against it: the set
 measures the index, it is not the index's training data. Whole tracebacks, Colab and IPython

@@ -1,4 +1,4 @@
-"""`cheatsheet explain`: a pasted error message (or a whole traceback) to the entry that explains it.
+"""`cheatsheet explain`: a pasted error message (or a whole traceback) to the entry for it.
 
 Matching, in three steps:
 1. clean(): drop what a paste carries besides the message: traceback frames and their source

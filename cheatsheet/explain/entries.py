@@ -37,8 +37,8 @@ ENTRIES = (
          "The added layer must be an instance of class Layer. Received: layer={}",
          "The added layer must be an instance of class Layer. Found: {}"],
         """The object is a layer (or optimizer) of the other Keras: tensorflow_hub's KerasLayer and
-        anything built from `tf_keras` or `tf.keras` under TF_USE_LEGACY_KERAS are Keras 2 objects, and a
-        Keras 3 model accepts only Keras 3 ones (and Keras 2 only its own).""",
+        anything built from `tf_keras` or `tf.keras` under TF_USE_LEGACY_KERAS are Keras 2 objects,
+        and a Keras 3 model accepts only Keras 3 ones (and Keras 2 only its own).""",
         """
 # Keep the whole model in Keras 3: take the backbone from keras.applications (or KerasHub)...
 base = keras.applications.MobileNetV2(include_top=False, pooling="avg",
@@ -51,8 +51,8 @@ model = keras.Sequential([keras.Input((224, 224, 3)), base, keras.layers.Dense(5
     entry(
         "input-shape-argument",
         "input_shape / input_dim passed to a layer",
-        ["Do not pass an `input_shape`/`input_dim` argument to a layer. When using Sequential models, "
-         "prefer using an `Input(shape)` object as the first layer in the model instead."],
+        ["Do not pass an `input_shape`/`input_dim` argument to a layer. When using Sequential "
+         "models, prefer using an `Input(shape)` object as the first layer in the model instead."],
         """Keras 3 still accepts `input_shape=` on a layer but warns: a model's input is declared
         once, by `keras.Input(shape)` as its first element.""",
         """
@@ -84,7 +84,8 @@ model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
          "Unknown metric function: {}",
          "Unknown metric function:{}"],
         """The string in `metrics=[...]` is not a Keras metric name: Keras 3 dropped aliases such
-        as "acc" variants and metrics like F1 are classes (`keras.metrics.F1Score`), not strings.""",
+        as "acc" variants and metrics like F1 are classes (`keras.metrics.F1Score`), not
+        strings.""",
         """
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
               metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(k=5)])
@@ -126,8 +127,8 @@ y = Scale()(x)
     entry(
         "kerastensor-numpy",
         "A KerasTensor converted to NumPy",
-        ["A KerasTensor is symbolic: it's a placeholder for a shape an a dtype. It doesn't have any "
-         "actual numerical value. You cannot convert it to a NumPy array.",
+        ["A KerasTensor is symbolic: it's a placeholder for a shape an a dtype. It doesn't have "
+         "any actual numerical value. You cannot convert it to a NumPy array.",
          "You cannot convert it to a NumPy array",
          "Cannot convert a symbolic Keras input/output to a numpy array",
          "Cannot convert a symbolic Tensor ({}) to a numpy array"],
@@ -162,8 +163,8 @@ model = keras.Model(inputs, outputs)
          "Argument(s) not recognized: {{}'lr'",
          "The `lr` argument is deprecated, use `learning_rate` instead",
          "lr is deprecated in the new Keras optimizer"],
-        """Keras 3 optimizers take `learning_rate=` only; the Keras 1 spelling `lr=` was deprecated in
-        Keras 2 and removed in Keras 3.""",
+        """Keras 3 optimizers take `learning_rate=` only; the Keras 1 spelling `lr=` was deprecated
+        in Keras 2 and removed in Keras 3.""",
         """
 optimizer = keras.optimizers.Adam(learning_rate=1e-3)  # not lr=1e-3
 """,
@@ -196,8 +197,8 @@ optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
          "No module named 'keras.optimizers.legacy'",
          "runs slowly on M1/M2 Macs, please use the legacy Keras optimizer instead, located at "
          "`tf.keras.optimizers.legacy.{}`"],
-        """The legacy optimizers were Keras 2's old implementations, kept only in `tf_keras`; Keras 3
-        has one set of optimizers, `keras.optimizers.*`.""",
+        """The legacy optimizers were Keras 2's old implementations, kept only in `tf_keras`;
+        Keras 3 has one set of optimizers, `keras.optimizers.*`.""",
         """
 optimizer = keras.optimizers.Adam(learning_rate=1e-3)  # not keras.optimizers.legacy.Adam
 """,
@@ -252,7 +253,8 @@ model.fit(Batches(x, y, 32), epochs=5)  # no workers= here
          "native Keras format (recommended) or a `.h5` extension.",
          "Invalid filepath extension for saving",
          "The `save_format` argument is deprecated in Keras 3",
-         "Please remove this argument and pass a file path with either `.keras` or `.h5` extension"],
+         "Please remove this argument and pass a file path with either `.keras` or `.h5` "
+         "extension"],
         """Keras 3's `model.save` writes only a `.keras` file (or legacy `.h5`): a bare directory
         name, `save_format="tf"` and SavedModel output went to `model.export`.""",
         """
@@ -407,7 +409,8 @@ model = keras.Sequential([
          "is incompatible with the layer: : expected min_ndim={}, found ndim={}",
          "is incompatible with layer {}: expected ndim={}, found ndim={}",
          "is incompatible with layer {}: expected min_ndim={}, found ndim={}",
-         "Error when checking input: expected {} to have {} dimensions, but got {}array with shape {}"],
+         "Error when checking input: expected {} to have {} dimensions, but got {}array with "
+         "shape {}"],
         """The layer expects a different rank: Conv2D wants (batch, height, width, channels), so
         grayscale images need a channel axis; LSTM/GRU/Conv1D want (batch, steps, features).""",
         """
@@ -632,8 +635,8 @@ model.fit(x, y, validation_split=0.2, epochs=50, callbacks=[stop])  # val_* need
         "ModelCheckpoint or ReduceLROnPlateau monitors a metric that is not logged",
         ["Can save best model only with {} available",
          "Learning rate reduction is conditioned on metric `{}` which is not available"],
-        """The callback's `monitor` names a metric fit does not log: `val_*` without validation data,
-        or a name that differs from the logged one (`val_acc` vs `val_accuracy`).""",
+        """The callback's `monitor` names a metric fit does not log: `val_*` without validation
+        data, or a name that differs from the logged one (`val_acc` vs `val_accuracy`).""",
         """
 checkpoint = keras.callbacks.ModelCheckpoint("best.keras", monitor="val_accuracy",
                                              mode="max", save_best_only=True)
@@ -722,8 +725,8 @@ model = keras.Sequential([
          "cannot import name {} from 'keras.layers.experimental",
          "No module named 'tensorflow.keras.layers.experimental'",
          "No module named 'keras.layers.preprocessing'"],
-        """The preprocessing layers left `layers.experimental.preprocessing` in TensorFlow 2.6 and are
-        plain `keras.layers.*` in Keras 3.""",
+        """The preprocessing layers left `layers.experimental.preprocessing` in TensorFlow 2.6 and
+        are plain `keras.layers.*` in Keras 3.""",
         """
 augment = keras.Sequential([
     keras.layers.RandomFlip("horizontal"),   # not layers.experimental.preprocessing.RandomFlip
@@ -760,7 +763,8 @@ train = train.map(lambda x, y: (augment(x, training=True), y))
          "has no attribute 'np_utils'",
          "No module named 'keras.utils.np_utils'",
          "cannot import name 'to_categorical' from 'keras.utils.np_utils'"],
-        """`np_utils` was a Keras 1/2 module; its `to_categorical` is `keras.utils.to_categorical`.""",
+        """`np_utils` was a Keras 1/2 module; its `to_categorical` is now
+        `keras.utils.to_categorical`.""",
         """
 from keras.utils import to_categorical   # not from keras.utils.np_utils
 y_onehot = to_categorical(y, num_classes=10)
