@@ -11,11 +11,19 @@ import sys
 import time
 import traceback
 
-from .errors import CheatsheetError
+from .errors import CheatsheetError, MissingLibrary
 
-INSTALL_HINT = "pip install 'tensorflow>=2.16' (or run: make demo)"
-# Import names whose PyPI package is called otherwise, for the "pip install ..." hints.
-PACKAGE_OF = {"sklearn": "scikit-learn", "ai_edge_litert": "ai-edge-litert"}
+# keras-cheatsheet installs no backend (the learner chooses one): an extra of this package adds
+# it. pip reads the extra from the installed package, so this works however it was installed.
+INSTALL_HINT = ("pip install 'keras-cheatsheet[tensorflow]' (JAX or PyTorch: the jax or torch "
+                "extra, with KERAS_BACKEND=jax or torch)")
+# What to pip install for an import name that a card needs, where that is not the name itself.
+PACKAGE_OF = {"sklearn": "scikit-learn",
+              "tensorflow": "'keras-cheatsheet[tensorflow]'",  # TensorFlow and LiteRT
+              "ai_edge_litert": "'keras-cheatsheet[tensorflow]'",
+              "jax": "'keras-cheatsheet[jax]'", "jaxlib": "'keras-cheatsheet[jax]'",
+              "torch": "torch --index-url https://download.pytorch.org/whl/cpu",
+              "genanki": "'keras-cheatsheet[anki]'", "IPython": "'keras-cheatsheet[notebook]'"}
 
 
 @contextlib.contextmanager
@@ -53,12 +61,10 @@ def is_descriptor(stream, number):
         return False
 
 
-# How to install each Keras backend's library; torch's CPU index, never a multi-GB CUDA build.
-BACKEND_INSTALL = {
-    "tensorflow": "pip install 'tensorflow>=2.16'",
-    "jax": "pip install jax",
-    "torch": "pip install torch --index-url https://download.pytorch.org/whl/cpu",
-}
+# How to install each Keras backend's library: this package's extra for it; for torch, the torch
+# extra's one package from PyTorch's CPU index, never a multi-GB CUDA build.
+BACKEND_INSTALL = {backend: f"pip install {PACKAGE_OF[backend]}"
+                   for backend in ("tensorflow", "jax", "torch")}
 
 
 def choose_backend(backend):
@@ -203,18 +209,19 @@ class KerasImportedLean:
 
 
 def missing_library(command, missing):
-    """The one-line error for a Keras, or a backend library, that cannot be imported."""
+    """The one-line error (MissingLibrary, exit status 2) for a Keras, or a backend library,
+    that cannot be imported: it names the extra that installs it."""
     chosen = os.environ.get("KERAS_BACKEND", "tensorflow")
     if chosen != "tensorflow" and missing.split(".")[0] in (chosen, "jaxlib"):
-        return CheatsheetError(f"'{command}' on the {chosen} backend needs {missing}, which "
-                               f"cannot be imported: {BACKEND_INSTALL.get(chosen, '')}")
-    return CheatsheetError(f"'{command}' needs TensorFlow with Keras 3, but {missing} cannot "
-                           f"be imported: {INSTALL_HINT}")
+        return MissingLibrary(f"'{command}' on the {chosen} backend needs {missing}, which "
+                              f"cannot be imported: {BACKEND_INSTALL.get(chosen, '')}")
+    return MissingLibrary(f"'{command}' needs TensorFlow with Keras 3, but {missing} cannot "
+                          f"be imported: {INSTALL_HINT}")
 
 
 def require_keras(command, backend):
-    """Refuse, without importing them, when Keras or the backend's library is not installed:
-    what a worker process would find out only after starting."""
+    """Refuse, without importing them, when Keras or the backend's library is not installed
+    (MissingLibrary): what a worker process, or a card's import, would find out only later."""
     import importlib.util
 
     for name in ("keras", backend):
@@ -230,15 +237,33 @@ _import_seconds = {}  # "keras" or a snippet module -> seconds its first import 
 
 
 def load_card_module(card, command="run"):
-    """Import a card's snippet module once (after Keras, so that import is quiet too)."""
-    name = f"snippets.{card.module}"
+    """A card's module, imported once (after Keras) from its file, the one `show` reads
+    (source.snippet_path), under the private name cheatsheet._card_<module>: never `import
+    snippets.<module>`, which a learner's own snippets/ package would answer.
+
+    A process that imported the same file as snippets.<module> already (this repository's
+    tests, a notebook in the repository) gets that module: one card, one module in a process,
+    so what is done to it (a test's monkeypatch) is what runs."""
+    from .source import snippet_path
+
+    path = snippet_path(card)
+    twin = sys.modules.get(f"snippets.{card.module}")
+    if twin is not None and same_file(getattr(twin, "__file__", None), path):
+        return twin
+    name = f"cheatsheet._card_{card.module}"
     if name not in sys.modules:
         first = "keras" not in sys.modules  # then this card also pays for Keras, as `run` says
         load_keras(command)
         started = time.perf_counter()
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # as import does: the card's classes pickle, dataclasses work
         try:
-            importlib.import_module(name)
-        except ImportError as error:
+            spec.loader.exec_module(module)
+        except BaseException as error:
+            del sys.modules[name]
+            if not isinstance(error, ImportError):
+                raise
             missing = (error.name or "").split(".")[0]
             if not missing:
                 raise CheatsheetError(f"card '{card.topic}' cannot be imported: {error}") from None
@@ -248,6 +273,43 @@ def load_card_module(card, command="run"):
         _import_seconds[card.module] = (time.perf_counter() - started
                                         + (_import_seconds["keras"] if first else 0.0))
     return sys.modules[name]
+
+
+def same_file(path, other):
+    """Whether two paths name one existing file."""
+    try:
+        return path is not None and os.path.samefile(path, other)
+    except OSError:
+        return False
+
+
+# Import names of the tensorflow extra: a card that imports one at its top needs TensorFlow
+# installed on every backend (deployment: SavedModel export and LiteRT).
+TENSORFLOW_EXTRA = ("tensorflow", "ai_edge_litert")
+
+
+def needs_absent_tensorflow(card, backend):
+    """For `check` on JAX or PyTorch without TensorFlow installed: the result of a card whose
+    file imports TensorFlow at its top, not run, with its reason (as unsupported() gives);
+    None for any other card, or where TensorFlow is installed."""
+    if backend == "tensorflow" or tensorflow_installed():
+        return None
+    from .source import top_level_imports
+
+    if not set(TENSORFLOW_EXTRA) & top_level_imports(card):
+        return None
+    return {"topic": card.topic, "title": card.title, "status": "not supported",
+            "reason": f"needs TensorFlow installed, on {backend} too: pip install "
+                      f"{PACKAGE_OF['tensorflow']}",
+            "seconds": {"import": 0.0, "total": 0.0}}
+
+
+def tensorflow_installed():
+    """Whether `import tensorflow` can find it, without importing it."""
+    try:
+        return importlib.util.find_spec("tensorflow") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def unsupported(card, backend):

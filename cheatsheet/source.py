@@ -7,11 +7,26 @@ import ast
 import os.path
 
 # pathlib would cost ~10 ms of start-up (it imports re, fnmatch, urllib): plain os.path here.
-SNIPPETS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "snippets")
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def snippets_dir(package_dir=PACKAGE_DIR):
+    """Where the card files are. Installed from the wheel, inside this package (cheatsheet/
+    snippets/, copied there from the repository's snippets/ at build time: one import package,
+    no top-level `snippets` to clash with a learner's own); in the repository or an editable
+    install, the repository's snippets/ beside the package."""
+    inside = os.path.join(package_dir, "snippets")
+    if os.path.isdir(inside):
+        return inside
+    return os.path.join(os.path.dirname(package_dir), "snippets")
+
+
+SNIPPETS_DIR = snippets_dir()
 
 
 def snippet_path(card):
-    """The snippet file behind a card."""
+    """The snippet file behind a card: what `show` reads and `run` loads (by path, never by
+    `import snippets.<card>`), in either layout."""
     return os.path.join(SNIPPETS_DIR, f"{card.module}.py")
 
 
@@ -19,6 +34,18 @@ def read_snippet(card):
     """The snippet file's text."""
     with open(snippet_path(card), encoding="utf-8") as file:
         return file.read()
+
+
+def top_level_imports(card):
+    """The top-level names a card's file imports at its top ("tensorflow" for `import
+    tensorflow as tf`): the libraries it cannot be loaded without."""
+    names = set()
+    for node in ast.parse(read_snippet(card)).body:
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
 
 
 def display_path(card):

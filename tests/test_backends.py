@@ -147,7 +147,8 @@ def test_a_backend_that_dies_before_its_report_gives_its_last_error_line(monkeyp
         "status": "broken",
         "error": "'check' on the jax backend needs jax, which cannot be imported"}
     monkeypatch.setattr(backends.importlib.util, "find_spec", lambda name: None)
-    assert backends.run_backend("jax") == {"status": "not installed", "install": "pip install jax"}
+    assert backends.run_backend("jax") == {"status": "not installed",
+                                           "install": "pip install 'keras-cheatsheet[jax]'"}
 
 
 @pytest.mark.slow
