@@ -186,7 +186,8 @@ class Checker:
         self.aliases = {name: path for name, path in DEFAULT_ALIASES.items() if name not in bound}
         self.aliases.update(aliases or {})
         self.aliases.update(own)
-        self.keras_bound = keras_path(self.aliases.get("keras"))[0] == "keras"
+        imported = {**(aliases or {}), **own}  # `keras` really bound, not assumed
+        self.keras_bound = keras_path(imported.get("keras"))[0] == "keras"
         self.own_functions = {node.name for node in ast.walk(tree)
                               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
         self.parents = {}
@@ -234,7 +235,7 @@ class Checker:
         return self.replace(node, quoted(self.source.segment(node), value))
 
     def fix(self, safety, description, *edits):
-        if safety == SAFE and any(edit.text.startswith("keras") for edit in edits
+        if any(edit.text.startswith("keras") for edit in edits
                                   if edit.kind == "replace") and not self.keras_bound:
             edits = (*edits, Edit("import_keras"))
         return Fix(safety, description, tuple(edits))

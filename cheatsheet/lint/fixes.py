@@ -33,7 +33,7 @@ class Applier(cst.CSTTransformer):
         return ((position.start.line, position.start.column),
                 (position.end.line, position.end.column))
 
-    def on_leave(self, original_node, updated_node):
+    def changed(self, original_node, updated_node):
         start, end = self.span(original_node)
         if start is None:
             return updated_node
@@ -61,6 +61,11 @@ class Applier(cst.CSTTransformer):
             return self.without_removed(original_node, updated_node)
         return updated_node
 
+    def on_leave(self, original_node, updated_node):
+        if isinstance(original_node, cst.Module):
+            return self.with_import(updated_node)
+        return self.changed(original_node, updated_node)
+
     def without_removed(self, original, updated):
         drop = [self.span(argument)[0] in self.remove for argument in original.args]
         if not any(drop):
@@ -74,7 +79,7 @@ class Applier(cst.CSTTransformer):
             kept[-1] = kept[-1].with_changes(comma=updated.args[-1].comma)
         return updated.with_changes(args=kept)
 
-    def leave_Module(self, original_node, updated_node):
+    def with_import(self, updated_node):
         if not self.import_keras or binds_keras(updated_node):
             return updated_node
         body = list(updated_node.body)

@@ -1,0 +1,1 @@
+"""cheatsheet lint: its rules proven on the installed Keras, its output, fixes and exits."""
