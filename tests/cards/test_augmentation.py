@@ -155,7 +155,10 @@ def test_a_rotation_factor_is_a_fraction_of_a_full_turn_not_degrees():
     quarter = keras.layers.RandomRotation((0.25, 0.25), fill_mode="constant",
                                           interpolation="nearest")
     np.testing.assert_array_equal(numpy(quarter(x)), np.rot90(x, k=1, axes=(1, 2)))
-    assert 0.03 * 360 == pytest.approx(10.8)  # the demo's factor, in degrees
+    rotation = next(layer for layer in card.build_augmentation(seed=0).layers
+                    if isinstance(layer, keras.layers.RandomRotation))
+    degrees = max(abs(bound) for bound in rotation.factor) * 360  # the card's own factor
+    assert degrees == pytest.approx(10.8)  # "0.03 is up to 10.8 degrees either way"
 
     # One lit pixel 12 pixels right of the centre of a 25x25 image: where it lands gives the angle.
     dot = np.zeros((400, 25, 25, 1), "float32")
@@ -167,8 +170,8 @@ def test_a_rotation_factor_is_a_fraction_of_a_full_turn_not_degrees():
         rows, columns = np.unravel_index(out[..., 0].reshape(400, -1).argmax(axis=1), (25, 25))
         return np.degrees(np.arctan2(12 - rows, columns - 12))  # counter-clockwise from east
 
-    small = angles(0.03)
-    assert np.abs(small).max() <= 10.8 + 5  # + nearest-pixel rounding
+    small = angles(rotation.factor)
+    assert degrees - 5 <= np.abs(small).max() <= degrees + 5  # + nearest-pixel rounding
     one = angles(1)  # meant as one degree: a full turn either way, any angle
     assert np.histogram(one, bins=4, range=(-180, 180))[0].min() > 50  # every quadrant
     with pytest.raises(ValueError, match="range"):

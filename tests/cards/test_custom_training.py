@@ -22,9 +22,23 @@ def batch(size=64):
     return x_train[:size], y_train[:size]
 
 
+def build_normalized_model(model_class=keras.Model):
+    """The card's classifier with a BatchNormalization layer: in training mode it normalizes by
+    the batch's statistics and updates its moving ones, so a step that calls the model with
+    `training=False` (or without training=True) gives another loss and other weights."""
+    inputs = keras.Input(shape=(64,))  # (batch, 64)
+    # no bias: BatchNorm subtracts the batch mean, so a bias's gradient is rounding noise that
+    # Adam's first step would blow up to a full step of either sign
+    hidden = keras.layers.Dense(32, use_bias=False)(inputs)  # (batch, 32)
+    hidden = keras.layers.BatchNormalization()(hidden)  # (batch, 32)
+    hidden = keras.layers.Activation("relu")(hidden)  # (batch, 32)
+    outputs = keras.layers.Dense(10, activation="softmax")(hidden)  # (batch, 10)
+    return model_class(inputs, outputs)
+
+
 def fresh(seed=0):
     keras.utils.set_random_seed(seed)
-    return card.build_model(), keras.optimizers.Adam(learning_rate=0.01)
+    return build_normalized_model(), keras.optimizers.Adam(learning_rate=0.01)
 
 
 def weights_of(model):
@@ -46,9 +60,10 @@ def fit_steps(x, y, batch_size):
 
 def assert_one_hand_step_equals_one_fit_step(step):
     x, y = batch()
+    twin, _ = fresh()  # the same start; calling it in training mode moves its moving statistics
+    expected_loss = numpy_cross_entropy(keras.ops.convert_to_numpy(twin(x, training=True)), y)
     model, optimizer = fresh()
     before = weights_of(model)
-    expected_loss = numpy_cross_entropy(keras.ops.convert_to_numpy(model(x)), y)  # by hand
     loss = step(model, optimizer, keras.losses.SparseCategoricalCrossentropy(),
                 keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y))
     fit_loss, fit_weights = fit_steps(x, y, batch_size=len(x))
@@ -90,26 +105,56 @@ def test_the_loop_picks_the_running_backends_step_and_two_steps_equal_fits_two()
         np.testing.assert_allclose(hand, fitted, atol=1e-5)
 
 
+def summed_gradient_steps(x, y, halves):
+    """The reference for a step without zero_grad, written out with torch.autograd.grad (which
+    leaves .grad alone): the first batch's gradients g1, applied; then g1 plus the second
+    batch's gradients at the new weights, applied as one step."""
+    import torch
+
+    model, optimizer = fresh()
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    trainable = model.trainable_variables
+    applied = None
+    for half in halves:
+        loss = loss_fn(keras.ops.convert_to_tensor(y[half]),
+                       model(keras.ops.convert_to_tensor(x[half]), training=True))
+        gradients = torch.autograd.grad(loss, [variable.value for variable in trainable])
+        applied = gradients if applied is None else [
+            before + now for before, now in zip(applied, gradients, strict=True)]
+        with torch.no_grad():
+            optimizer.apply(applied, trainable)
+    return weights_of(model)
+
+
 @only_on("torch")
 def test_without_zero_grad_torch_applies_the_sum_of_two_batches_gradients(monkeypatch):
     x, y = batch(64)
-    model, optimizer = fresh()
-    monkeypatch.setattr(model, "zero_grad", lambda *args, **kwargs: None)
-    loss_fn = keras.losses.SparseCategoricalCrossentropy()
-    for half in (slice(0, 32), slice(32, 64)):
-        card.train_step_torch(model, optimizer, loss_fn, keras.ops.convert_to_tensor(x[half]),
-                              keras.ops.convert_to_tensor(y[half]))
+    halves = (slice(0, 32), slice(32, 64))
+    summed = summed_gradient_steps(x, y, halves)
     _, fit_weights = fit_steps(x, y, batch_size=32)
-    gaps = [np.max(np.abs(hand - fitted))
-            for hand, fitted in zip(weights_of(model), fit_weights, strict=True)]
-    assert max(gaps) > 1e-4
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    for zero_grad in (True, False):
+        model, optimizer = fresh()
+        if not zero_grad:
+            monkeypatch.setattr(model, "zero_grad", lambda *args, **kwargs: None)
+        for half in halves:
+            card.train_step_torch(model, optimizer, loss_fn,
+                                  keras.ops.convert_to_tensor(x[half]),
+                                  keras.ops.convert_to_tensor(y[half]))
+        reference = fit_weights if zero_grad else summed
+        for hand, expected in zip(weights_of(model), reference, strict=True):
+            np.testing.assert_allclose(hand, expected, atol=1e-5)
+    gaps = [np.max(np.abs(with_sum - fitted))
+            for with_sum, fitted in zip(summed, fit_weights, strict=True)]
+    assert max(gaps) > 1e-3  # the summed step is not fit()'s: the two references differ
 
 
 @only_on("jax")  # TensorFlow has no stateless_apply; torch's updates its tensors in place
 def test_stateless_results_change_nothing_until_assigned():
     x, y = batch(8)
-    model, optimizer = fresh()
-    before = weights_of(model)
+    keras.utils.set_random_seed(0)
+    model, optimizer = card.build_model(), keras.optimizers.Adam(learning_rate=0.01)
+    before = weights_of(model)  # all trainable: the card's model has no BatchNorm
     zeros = [keras.ops.zeros_like(variable.value) for variable in model.trainable_variables]
     outputs, _ = model.stateless_call(zeros, [], keras.ops.convert_to_tensor(x))
     np.testing.assert_allclose(keras.ops.convert_to_numpy(outputs), 0.1, rtol=1e-6)  # softmax(0)
@@ -174,9 +219,11 @@ def fit_two_epochs(build, run_eagerly=False, batch_size=32):
 
 
 def test_the_train_step_override_gives_fits_own_losses_metrics_and_weights():
-    model, history = fit_two_epochs(card.build_step_model)
-    assert isinstance(model, card.STEP_MODELS[BACKEND])
-    reference, reference_history = fit_two_epochs(card.build_model)  # Keras's own train_step
+    built = card.build_step_model()
+    assert isinstance(built, card.STEP_MODELS[BACKEND])
+    assert built.count_params() == card.build_model().count_params()  # the same layers
+    model, history = fit_two_epochs(lambda: build_normalized_model(card.STEP_MODELS[BACKEND]))
+    reference, reference_history = fit_two_epochs(build_normalized_model)  # Keras's train_step
     assert type(reference).train_step is not type(model).train_step
     assert history.keys() == reference_history.keys() == {"loss", "accuracy"}
     np.testing.assert_allclose(history["loss"], reference_history["loss"], rtol=1e-5)
@@ -194,11 +241,10 @@ def test_the_override_runs_once_per_batch_and_its_first_loss_is_the_cross_entrop
             return super().train_step(*args)
 
     x, y = batch(64)
-    keras.utils.set_random_seed(0)
-    first = card.build_model()
-    expected = numpy_cross_entropy(keras.ops.convert_to_numpy(first(x)), y)  # one batch: 64
-    _, history = fit_two_epochs(lambda: Counted(first.input, first.output), run_eagerly=True,
-                                batch_size=64)
+    twin, _ = fresh()  # fit_two_epochs's start, called in training mode as a step must
+    expected = numpy_cross_entropy(keras.ops.convert_to_numpy(twin(x, training=True)), y)
+    _, history = fit_two_epochs(lambda: build_normalized_model(Counted), run_eagerly=True,
+                                batch_size=64)  # one batch of 64 an epoch
     assert len(calls) == 2  # eagerly, every call is a real call: one batch a epoch, two epochs
     np.testing.assert_allclose(history["loss"][0], expected, rtol=1e-5)
 

@@ -93,8 +93,15 @@ def test_global_average_pooling_is_the_mean_per_channel_and_the_head_has_330_wei
     np.testing.assert_allclose(keras.ops.convert_to_numpy(pooled), x.mean(axis=(1, 2)),
                                rtol=1e-5, atol=1e-6)
     model = residual.build_residual_cnn()
-    assert model.layers[-1].count_params() == 32 * 10 + 10 == 330
-    assert 4 * 4 * 32 * 10 + 10 == 5_130  # what a Dense head after Flatten would need
+    head = model.layers[-1]
+    pooling = next(layer for layer in model.layers
+                   if isinstance(layer, keras.layers.GlobalAveragePooling2D))
+    _, height, width, channels = pooling.input.shape  # the last block's (batch, 4, 4, 32)
+    assert head.count_params() == channels * 10 + 10 == 330  # one weight per channel and class
+    flat_head = keras.layers.Dense(head.units)  # what a Dense head after Flatten would need
+    flat_head.build((None, height * width * channels))
+    assert flat_head.count_params() == height * width * channels * 10 + 10 == 5_130
+    assert "(330 here)" in residual.__doc__ and "(5,130)" in residual.__doc__  # the note's
 
 
 def stack_batch(seed=0):
