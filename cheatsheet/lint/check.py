@@ -133,6 +133,9 @@ def imported_names(tree):
             for alias in node.names:
                 if alias.name != "*":
                     names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                elif keras_path(node.module)[0]:  # from tensorflow.keras.layers import *
+                    public = keras_api.module_names(keras_path(node.module)[0]) or {}
+                    names.update({name: f"{node.module}.{name}" for name in public})
     return names
 
 
@@ -182,7 +185,7 @@ class Checker:
         self.source, self.tree = source, tree
         self.findings = []
         own = imported_names(tree)
-        bound = assigned_names(tree)
+        self.bound = bound = assigned_names(tree) | set(own) | set(aliases or {})
         self.aliases = {name: path for name, path in DEFAULT_ALIASES.items() if name not in bound}
         self.aliases.update(aliases or {})
         self.aliases.update(own)
@@ -216,9 +219,22 @@ class Checker:
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
             node = node.value
-        if not isinstance(node, ast.Name) or node.id not in self.aliases:
+        if not isinstance(node, ast.Name):
             return None
-        return ".".join([self.aliases[node.id], *reversed(parts)])
+        root = self.aliases.get(node.id) or self.assumed(node.id)
+        if root is None:
+            return None
+        return ".".join([root, *reversed(parts)])
+
+    def assumed(self, name):
+        """A class name used but never imported or bound (a cheat sheet's fragment, a cell whose
+        imports ran elsewhere): Keras's, when the installed Keras has it."""
+        if name in self.bound or not name[:1].isupper():
+            return None
+        for module in ("keras.layers", "keras"):
+            if keras_api.exists(f"{module}.{name}"):
+                return f"{module}.{name}"
+        return None
 
     def keras_name(self, node):
         return keras_path(self.dotted(node))[0]
@@ -686,26 +702,51 @@ class Checker:
     # -- KC308: trainable after compile and fit -------------------------------------------------
 
     def check_trainable_order(self):
+        """Within each scope (the module, each function) in line order; a call of one of the
+        file's own functions counts as the compile or fit it makes (`compile_at(model)`)."""
+        functions = {node.name: node for node in ast.walk(self.tree)
+                     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+        makes = {name: {kind for kind in ("compile", "fit") if any(
+            isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+            and inner.func.attr == kind for inner in ast.walk(function))}
+            for name, function in functions.items()}
+        for scope in [self.tree, *functions.values()]:
+            self.check_trainable_in(scope, makes)
+
+    def check_trainable_in(self, scope, makes):
         events = []
-        for node in ast.walk(self.tree):
+        for node in self.in_scope(scope):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                     node.func.attr in ("compile", "fit"):
-                events.append((node.lineno, node.col_offset, node.func.attr, node))
+                events.append((node.lineno, node.col_offset, {node.func.attr}, node))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    makes.get(node.func.id):
+                events.append((node.lineno, node.col_offset, makes[node.func.id], node))
             elif isinstance(node, ast.Assign) and any(
                     isinstance(target, ast.Attribute) and target.attr == "trainable"
                     for target in node.targets):
-                events.append((node.lineno, node.col_offset, "trainable", node))
+                events.append((node.lineno, node.col_offset, {"trainable"}, node))
         compiled = fitted = False
         pending = []
-        for _, _, kind, node in sorted(events, key=lambda event: event[:2]):
-            if kind == "compile":
+        for _, _, kinds, node in sorted(events, key=lambda event: event[:2]):
+            if "compile" in kinds:
                 compiled, fitted, pending = True, False, []
-            elif kind == "fit" and compiled:
+            if "fit" in kinds and compiled:
                 fitted = True
-            elif kind == "trainable" and compiled and fitted:
+            if "trainable" in kinds and compiled and fitted:
                 pending.append(node)
         for node in pending:
             self.add("KC308", node)
+
+    def in_scope(self, scope):
+        """The nodes of `scope`'s own body, not those of the functions or classes inside it."""
+        stack = list(ast.iter_child_nodes(scope))
+        while stack:
+            node = stack.pop()
+            yield node
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef |
+                              ast.Lambda):
+                stack.extend(ast.iter_child_nodes(node))
 
     # -- KC507: a NumPy softmax over axis 0 -------------------------------------------------------
 

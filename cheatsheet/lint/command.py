@@ -53,8 +53,11 @@ def fix_document(document, keep, unsafe):
             if not edits:
                 continue
             text = next(unit[1] for unit in document.units if unit[0] == cell)
+            if any(edit.kind == "nbsp" for edit in edits):  # first: LibCST cannot parse them
+                edits = [edit for edit in edits if edit.kind != "nbsp"]
+                text = text.replace("\u00a0", " ")
             new = fixes.apply(text, edits)
-            if new == text:
+            if new == next(unit[1] for unit in document.units if unit[0] == cell):
                 continue
             progress = changed = True
             if document.notebook:

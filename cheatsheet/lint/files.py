@@ -10,7 +10,10 @@ import json
 import os
 import re
 
-from .check import Checker, LintSyntaxError, Source, imported_names, parse
+from .check import Checker, Edit, Finding, Fix, LintSyntaxError, Source, imported_names, parse
+from .rules import BY_CODE, SAFE
+
+NBSP = "\u00a0"
 
 PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
 MARK = "pass  # cheatsheet-lint-ipython-"
@@ -135,11 +138,19 @@ class Document:
         return nbformat.writes(notebook)
 
     def trees(self):
+        """Each unit's tree; a text that parses only once its non-breaking spaces (U+00A0, from
+        a web page or a PDF) are spaces is parsed so, and KC100 says where they are."""
         trees = []
         for cell, text, _ in self.units:
             try:
                 trees.append(parse(text))
             except LintSyntaxError as error:
+                if NBSP in text:
+                    try:
+                        trees.append(parse(text.replace(NBSP, " ")))
+                        continue
+                    except LintSyntaxError:
+                        pass
                 where = f"cell {cell}:" if cell is not None else ""
                 raise Unreadable(f"{self.path}:{where}{error.line}:{error.col + 1}: "
                                  f"{error.message}") from None
@@ -153,6 +164,23 @@ class Document:
                 aliases.update(imported_names(tree))
         found = []
         for (cell, text, _), tree in zip(self.units, trees, strict=True):
-            checker = Checker(Source(text), tree, aliases)
-            found += [finding._replace(cell=cell) for finding in checker.run()]
+            analysed = text.replace(NBSP, " ") if NBSP in text else text
+            checker = Checker(Source(analysed), tree, aliases)
+            found += [finding._replace(cell=cell)
+                      for finding in non_breaking_spaces(text, analysed, tree) + checker.run()]
         return found
+
+
+def non_breaking_spaces(text, analysed, tree):
+    """KC100 on each line whose U+00A0 stopped the parse (none when the text parsed as it is)."""
+    if analysed is text:
+        return []
+    findings = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        column = line.find(NBSP)
+        if column >= 0:
+            findings.append(Finding("KC100", number, column, number, column + 1,
+                                    BY_CODE["KC100"].summary,
+                                    Fix(SAFE, "non-breaking spaces -> spaces",
+                                        (Edit("nbsp"),))))
+    return findings

@@ -30,7 +30,13 @@ class Rule(NamedTuple):
 
 
 RULES = (
-    # -- KC1xx imports and namespaces -----------------------------------------------------------
+    # -- KC1xx imports and namespaces (KC100: the text itself) ----------------------------------
+    Rule("KC100", "non-breaking-space", ERROR, "basics",
+         "a non-breaking space (U+00A0, copied from a web page or a PDF): Python stops with a "
+         "SyntaxError", SAFE,
+         "x = 1\nif x:\n\u00a0\u00a0\u00a0\u00a0y = 2\n",
+         "x = 1\nif x:\n    y = 2\n",
+         r"SyntaxError: invalid non-printable character U\+00A0"),
     Rule("KC101", "tf-keras-namespace", WARNING, "basics",
          "`tf.keras.X` where the installed Keras has `keras.X`: ties the code to TensorFlow",
          SAFE,

@@ -246,3 +246,18 @@ def test_lint_imports_no_heavy_library(tmp_path):
                         "print(sorted({m.split('.')[0] for m in sys.modules} & "
                         "{'keras', 'tensorflow', 'jax', 'torch', 'matplotlib'}))")
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_the_cards_have_no_error_and_the_original_sheet_has_its_pitfalls():
+    from pathlib import Path
+
+    from cheatsheet.lint.files import Document, python_files
+
+    repo = Path(__file__).resolve().parents[2]
+    errors = [(path, finding) for path in python_files([str(repo / "snippets")])
+              for finding in Document(path, Path(path).read_text()).findings()
+              if finding.severity == "error"]
+    assert errors == []
+    found = {finding.rule for path in python_files([str(repo / "tests" / "original")])
+             for finding in Document(path, Path(path).read_text()).findings()}
+    assert {"KC100", "KC101", "KC201", "KC205", "KC507", "KC601"} <= found

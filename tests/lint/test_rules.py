@@ -14,7 +14,7 @@ import pytest
 
 from cheatsheet import roadmap
 from cheatsheet.lint import keras_api
-from cheatsheet.lint.check import lint_text
+from cheatsheet.lint.files import Document
 from cheatsheet.lint.rules import RULES
 
 from ..conftest import blocking_imports, run_python
@@ -22,6 +22,10 @@ from .examples import fixed, outcome
 
 IN_PROCESS = [rule for rule in RULES if not rule.needs]
 WITHOUT_TENSORFLOW = [rule for rule in RULES if rule.needs == "no-tensorflow"]
+
+
+def lint_text(text):
+    return Document("example.py", text).findings()
 
 
 def codes(text):
