@@ -7,6 +7,7 @@
     %cheat run TOPIC          train the demo in this kernel's Keras: figure, target, plot
     %cheat check [TOPIC ...]  the smoke test of this runtime, as a table
     %cheat explain [TEXT]     an error's cause and fix; no text: the kernel's last exception
+    %cheat lint [FILE]        tf.keras 2 habits and Keras 3 mistakes: in FILE, or the cells run
 
 Each answer is one display with two forms, text/plain (terminal IPython) and text/html (a
 notebook): the same render/export pieces the CLI and the web page use. A refusal is one line on
@@ -23,7 +24,7 @@ from . import index, render
 from .errors import CheatsheetError, shown
 
 USAGE = ("usage: %cheat TOPIC [--full] | show TOPIC | search WORDS | explain [TEXT] | list "
-         "| run TOPIC | check [TOPIC ...]")
+         "| run TOPIC | check [TOPIC ...] | lint [FILE]")
 
 # Scoped to the outputs of %cheat; the same code colors as the exported web page.
 CSS = """<style>
@@ -87,6 +88,8 @@ class Magic:
             self.run(one_topic(rest, "run"))
         elif command == "check":
             self.check(rest)
+        elif command == "lint":
+            self.lint(rest)
         else:
             full = "--full" in words
             self.insert(one_topic([word for word in words if word != "--full"], ""), full)
@@ -180,6 +183,37 @@ class Magic:
             parts.insert(0, f"<p><b>Not sure: it is one of these {len(matches)}, most likely "
                             "first.</b></p>")
         display(explain.text(matches, render.Style(), show="%cheat show"), "".join(parts))
+
+    def lint(self, words):
+        """`%cheat lint FILE`, or with no file the cells this kernel has run (IPython's In
+        history, numbered as In[n]): lint's findings, no Keras imported."""
+        from .lint import files
+
+        if len(words) > 1 or (words and words[0].startswith("-")):
+            raise CheatsheetError("usage: %cheat lint [FILE]")
+        try:
+            if words:
+                document = files.Document(words[0], files.read_text(words[0]))
+            else:
+                history = self.shell.user_ns.get("In", [])
+                document = files.Document.of_cells("In", {
+                    number: source for number, source in enumerate(history)
+                    if number and source})
+            findings = document.findings()
+        except files.Unreadable as error:
+            raise CheatsheetError(str(error)) from None
+        what = words[0] if words else "the cells run so far"
+        if not findings:
+            display(f"{what}: no finding", f"<p>{escape(what)}: no finding</p>")
+            return
+        place = (lambda f: f"{words[0]}:{f.line}:{f.col + 1}") if words else (
+            lambda f: f"In[{f.cell}]:{f.line}:{f.col + 1}")
+        lines = [f"{place(f)}: {f.rule} {f.message} (card: {f.card})" for f in findings]
+        rows = "".join(f"<tr><td><code>{escape(place(f))}</code></td><td>{f.rule}</td>"
+                       f"<td>{inline_text(f.message)}</td><td><code>%cheat show {f.card}</code>"
+                       "</td></tr>" for f in findings)
+        display("\n".join(lines), f"<table><tr><th>where</th><th>rule</th><th>what</th>"
+                                    f"<th>card</th></tr>{rows}</table>")
 
     # -- run and check: the kernel's own Keras, each card run as its file is written ------------
 
