@@ -32,10 +32,7 @@ ENTRIES = (
         "A tf_keras or tensorflow_hub layer in a Keras 3 model",
         ["Only instances of `keras.Layer` can be added to a Sequential model. Received: {}",
          "Could not interpret optimizer identifier: <keras.src.optimizers",
-         "Could not interpret optimizer identifier: <keras.optimizers",
-         "Could not interpret optimizer identifier: <tensorflow.python.keras",
-         "The added layer must be an instance of class Layer. Received: layer={}",
-         "The added layer must be an instance of class Layer. Found: {}"],
+         "Could not interpret optimizer identifier: <tensorflow.python.keras"],
         """The object is a layer (or optimizer) of the other Keras: tensorflow_hub's KerasLayer and
         anything built from `tf_keras` or `tf.keras` under TF_USE_LEGACY_KERAS are Keras 2 objects,
         and a Keras 3 model accepts only Keras 3 ones (and Keras 2 only its own).""",
@@ -67,7 +64,6 @@ model = keras.Sequential([
         "unknown-loss",
         "Unknown loss identifier",
         ["Could not interpret loss identifier: {}",
-         "Unknown loss function: {}",
          "Unknown loss function:{}"],
         """The string passed as `loss=` is not the name of a Keras loss (a typo, a Keras 2 name, or
         your own function), or a saved model's custom loss was not given back on load.""",
@@ -81,7 +77,6 @@ model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
         "unknown-metric",
         "Unknown metric identifier",
         ["Could not interpret metric identifier: {}",
-         "Unknown metric function: {}",
          "Unknown metric function:{}"],
         """The string in `metrics=[...]` is not a Keras metric name: Keras 3 dropped aliases such
         as "acc" variants and metrics like F1 are classes (`keras.metrics.F1Score`), not
@@ -95,10 +90,10 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
         "unknown-optimizer",
         "Unknown optimizer identifier",
         ["Could not interpret optimizer identifier: {}",
-         "Unknown optimizer: {}",
          "Unknown optimizer:{}"],
         """`optimizer=` is neither a Keras 3 optimizer name ("adam", "sgd", "adamw", ...) nor a
-        Keras 3 optimizer object; a Keras 2 or `tf.keras` optimizer object is not one either.""",
+        Keras 3 optimizer object (a Keras 2 or `tf.keras` one is not), or a saved model's own
+        optimizer was not given back on load.""",
         """
 model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mse")
 # or a name: optimizer="adam"
@@ -130,8 +125,7 @@ y = Scale()(x)
         ["A KerasTensor is symbolic: it's a placeholder for a shape an a dtype. It doesn't have "
          "any actual numerical value. You cannot convert it to a NumPy array.",
          "You cannot convert it to a NumPy array",
-         "Cannot convert a symbolic Keras input/output to a numpy array",
-         "Cannot convert a symbolic Tensor ({}) to a numpy array"],
+         "Cannot convert a symbolic Keras input/output to a numpy array"],
         """A NumPy call (`np.sum`, `np.array`, a loss written with NumPy) received a symbolic tensor
         while the model was being built or traced; symbolic tensors have a shape but no values.""",
         """
@@ -145,8 +139,7 @@ def my_loss(y_true, y_pred):
         "model-outputs-not-kerastensors",
         "A Functional model's outputs are not KerasTensors",
         ["All `outputs` values must be KerasTensors. Received: {}",
-         "Output tensors of a Functional model must be the output of a TensorFlow `Layer`",
-         "Output tensors to a Model must be the output of a TensorFlow `Layer`"],
+         "Output tensors of a Functional model must be the output of a TensorFlow `Layer`"],
         """`keras.Model(inputs, outputs)` needs outputs computed from `inputs` by Keras layers or
         `keras.ops`; an array, a `tf.*` result or a Keras 2 layer's output breaks the graph.""",
         """
@@ -162,7 +155,7 @@ model = keras.Model(inputs, outputs)
         ["Argument(s) not recognized: {'lr'",
          "Argument(s) not recognized: {{}'lr'",
          "The `lr` argument is deprecated, use `learning_rate` instead",
-         "lr is deprecated in the new Keras optimizer"],
+         "`lr` is deprecated, please use `learning_rate` instead"],
         """Keras 3 optimizers take `learning_rate=` only; the Keras 1 spelling `lr=` was deprecated
         in Keras 2 and removed in Keras 3.""",
         """
@@ -174,12 +167,8 @@ optimizer = keras.optimizers.Adam(learning_rate=1e-3)  # not lr=1e-3
         "decay= in an optimizer",
         ["Argument `decay` is no longer supported and will be ignored.",
          "Argument `decay` is no longer supported",
-         "Argument(s) not recognized: {'decay'",
-         "Argument(s) not recognized: {{}'decay'",
          "decay is deprecated in the new Keras optimizer, please check the docstring for valid "
-         "arguments, or use the legacy optimizer",
-         "decay is not a valid argument, kwargs should be empty for `optimizer_experimental."
-         "Optimizer`"],
+         "arguments, or use the legacy optimizer"],
         """The optimizers' `decay=` (learning-rate decay per step) is gone since Keras 2.11's new
         optimizers; Keras 3 ignores it with a warning, so the rate never decays.""",
         """
@@ -192,11 +181,7 @@ optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
         "optimizers-legacy",
         "keras.optimizers.legacy in Keras 3",
         ["`keras.optimizers.legacy` is not supported in Keras 3",
-         "keras.optimizers.legacy is not supported in Keras 3",
-         "module 'keras.optimizers' has no attribute 'legacy'",
-         "No module named 'keras.optimizers.legacy'",
-         "runs slowly on M1/M2 Macs, please use the legacy Keras optimizer instead, located at "
-         "`tf.keras.optimizers.legacy.{}`"],
+         "keras.optimizers.legacy is not supported in Keras 3"],
         """The legacy optimizers were Keras 2's old implementations, kept only in `tf_keras`;
         Keras 3 has one set of optimizers, `keras.optimizers.*`.""",
         """
@@ -210,9 +195,7 @@ optimizer = keras.optimizers.Adam(learning_rate=1e-3)  # not keras.optimizers.le
          "object has no attribute 'predict_generator'",
          "object has no attribute 'evaluate_generator'",
          "`Model.fit_generator` is deprecated and will be removed in a future version. Please use "
-         "`Model.fit`, which supports generators.",
-         "`Model.predict_generator` is deprecated",
-         "`Model.evaluate_generator` is deprecated"],
+         "`Model.fit`, which supports generators."],
         """The *_generator methods were deprecated in Keras 2.1 and removed in Keras 3: `fit`,
         `evaluate` and `predict` take generators, tf.data datasets and PyDatasets directly.""",
         """
@@ -224,12 +207,9 @@ model.fit(train_data, validation_data=val_data, epochs=10)  # not fit_generator(
         "fit-workers",
         "workers= / use_multiprocessing= in fit",
         ["fit() got an unexpected keyword argument 'workers'",
-         "fit() got an unexpected keyword argument 'use_multiprocessing'",
-         "fit() got an unexpected keyword argument 'max_queue_size'",
-         "predict() got an unexpected keyword argument 'workers'",
-         "evaluate() got an unexpected keyword argument 'workers'",
-         "predict() got an unexpected keyword argument 'use_multiprocessing'",
-         "evaluate() got an unexpected keyword argument 'use_multiprocessing'"],
+         "got an unexpected keyword argument 'workers'",
+         "got an unexpected keyword argument 'use_multiprocessing'",
+         "got an unexpected keyword argument 'max_queue_size'"],
         """Keras 3's fit/evaluate/predict no longer take `workers`, `use_multiprocessing` or
         `max_queue_size`: parallel loading is set on the data source, a `keras.utils.PyDataset`.""",
         """
@@ -293,9 +273,7 @@ keras.callbacks.ModelCheckpoint("best.weights.h5", save_weights_only=True)
     entry(
         "checkpoint-extension",
         "ModelCheckpoint file not ending in .keras",
-        ["The filepath provided must end in `.keras` (Keras model format). Received: filepath={}",
-         "When using `save_weights_only=False` in `ModelCheckpoint`, the filepath provided must "
-         "end in `.keras`"],
+        ["The filepath provided must end in `.keras` (Keras model format). Received: filepath={}"],
         """A ModelCheckpoint that saves the whole model writes the `.keras` format, so its file
         pattern must end in `.keras` (or `.weights.h5` with `save_weights_only=True`).""",
         """
@@ -309,8 +287,7 @@ keras.callbacks.ModelCheckpoint("checkpoints/epoch-{epoch:02d}.keras",
         ["File format not supported: filepath={}. Keras 3 only supports V3 `.keras` files",
          "Note that the legacy SavedModel format is not supported by `load_model()` in Keras 3",
          "use `keras.layers.TFSMLayer({}, call_endpoint='serving_default')`",
-         "Keras 3 only supports V3 `.keras` files and legacy H5 format files",
-         "Keras Core only supports V3 `.keras` files"],
+         "Keras 3 only supports V3 `.keras` files and legacy H5 format files"],
         """The path is a TensorFlow SavedModel (a directory, or `tf.saved_model.save` /
         `model.export` output), which Keras 3 cannot reload as a model: only as an inference-only
         layer, TFSMLayer.""",
@@ -341,10 +318,7 @@ model = keras.models.load_model(path)
          "Could not locate function {}. Make sure custom classes",
          "Could not locate class {}",
          "Could not locate function {}",
-         "Unknown layer: {}",
-         "Unknown activation function: {}",
-         "Please ensure you are using a `keras.utils.custom_object_scope` and that this object is "
-         "included in the scope"],
+         "Unknown layer:{}"],
         """The saved file names a class or function of your own, and loading cannot find it:
         register it with `@keras.saving.register_keras_serializable()` and import it before
         `load_model`, or pass it in `custom_objects`.""",
@@ -387,8 +361,7 @@ model = keras.models.load_model("model.keras", safe_mode=False)  # only for a fi
          "received input with shape {}",
          "Invalid input shape for input {}. Expected shape {}, but input has incompatible shape {}",
          "Error when checking input: expected {} to have shape {} but got array with shape {}",
-         "is incompatible with layer {}: expected axis {} of input shape to have value {}",
-         "Matrix size-incompatible: In[0]: {}, In[1]: {}"],
+         "is incompatible with layer {}: expected axis {} of input shape to have value {}"],
         """The data reaching the layer has a different last dimension from the one the model was
         built for: images not flattened before a Dense layer, the wrong `keras.Input(shape=...)`,
         or a different number of features than at training time.""",
@@ -408,7 +381,6 @@ model = keras.Sequential([
          "is incompatible with the layer: expected min_ndim={}, found ndim={}",
          "is incompatible with the layer: : expected min_ndim={}, found ndim={}",
          "is incompatible with layer {}: expected ndim={}, found ndim={}",
-         "is incompatible with layer {}: expected min_ndim={}, found ndim={}",
          "Error when checking input: expected {} to have {} dimensions, but got {}array with "
          "shape {}"],
         """The layer expects a different rank: Conv2D wants (batch, height, width, channels), so
@@ -424,8 +396,7 @@ model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(32, 3)])
         "Integer labels with categorical_crossentropy",
         ["Arguments `target` and `output` must have the same rank (ndim). Received: "
          "target.shape={}, output.shape={}",
-         "Shapes (None, 1) and {} are incompatible",
-         "expected {} to have shape {} but got array with shape ({}, 1)"],
+         "Shapes (None, 1) and {} are incompatible"],
         """The labels are class numbers (shape (batch,) or (batch, 1)) but the loss is
         `categorical_crossentropy`, which wants one-hot rows as wide as the output.""",
         """
@@ -453,9 +424,7 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")  # one-hot labe
         "Labels and model output differ in width",
         ["Arguments `target` and `output` must have the same shape. Received: target.shape={}, "
          "output.shape={}",
-         "logits and labels must have the same shape ({} vs {})",
          "`logits` and `labels` must have the same shape, received ({} vs {})",
-         "Incompatible shapes: {} vs. {}",
          "Shapes {} and {} are incompatible",
          "Error when checking target: expected {} to have shape {} but got array with shape {}"],
         """The last layer's units and the labels' width differ: Dense(1) against one-hot labels,
@@ -470,8 +439,7 @@ model.add(keras.layers.Dense(num_classes, activation="softmax"))  # one unit per
         "label-out-of-range",
         "A label outside [0, number of classes) in sparse cross-entropy",
         ["Received a label value of {} which is outside the valid range of [0, {})",
-         "Target {} is out of bounds",
-         "IndexError: Target {} is out of bounds"],
+         "Target {} is out of bounds"],
         """Sparse cross-entropy reads each label as an index into the output, so labels must run
         from 0 to units - 1: labels 1..10 with Dense(10), or more classes than units.""",
         """
@@ -525,11 +493,10 @@ model.fit(train_dataset, validation_data=val_dataset, epochs=10)
         "compile-before-fit",
         "fit or evaluate before compile",
         ["You must call `compile()` before using the model.",
-         "You must call `compile()` before calling {}",
          "You must compile your model before training/testing. Use `model.compile(optimizer, "
          "loss)`.",
-         "You must compile your model before training/testing",
-         "You must compile a model before training/testing"],
+         "You must compile a model before training/testing",
+         "You must compile your model before using it"],
         """fit and evaluate need the loss and optimizer that `compile()` sets; the model was never
         compiled (or compile raised and was skipped).""",
         """
@@ -541,8 +508,7 @@ model.fit(x_train, y_train, epochs=5, validation_split=0.1)
         "never-called",
         "model.input / model.output of a model never called",
         ["has never been called and thus has no defined input",
-         "has never been called and thus has no defined output",
-         "The layer has never been called and thus has no defined input shape"],
+         "has never been called and thus has no defined output"],
         """A Sequential model without `keras.Input` has no input until it sees data, so
         `model.input`, `model.output` (feature extractors, Grad-CAM) are undefined.""",
         """
@@ -558,7 +524,7 @@ features = keras.Model(model.inputs, model.layers[0].output)
          "This model has not yet been built",
          "You are saving a model that has not yet been built",
          "You are loading weights into a model that has not yet been built",
-         "Weights for model {} have not yet been created"],
+         "This model has never been called, th{}its weights have not yet been created"],
         """The model's weights are created on its first input, and it has none yet: summary,
         save or load_weights came before the model saw a shape.""",
         """
@@ -572,10 +538,7 @@ model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])  # built
         ["A symbolic KerasTensor cannot be used as a boolean.",
          "Using a symbolic `tf.Tensor` as a Python `bool` is not allowed",
          "using a `tf.Tensor` as a Python `bool` is not allowed",
-         "Attempted boolean conversion of traced array",
-         "TracerBoolConversionError",
-         "The truth value of an array with more than one element is ambiguous. Use a.any() or "
-         "a.all()"],
+         "Attempted boolean conversion of traced array"],
         """A layer's call, a loss or a train step used `if`/`and`/`while` on a tensor; while the
         model is built or compiled to a graph the tensor has no value to branch on.""",
         """
@@ -634,7 +597,8 @@ model.fit(x, y, validation_split=0.2, epochs=50, callbacks=[stop])  # val_* need
         "callback-metric-missing",
         "ModelCheckpoint or ReduceLROnPlateau monitors a metric that is not logged",
         ["Can save best model only with {} available",
-         "Learning rate reduction is conditioned on metric `{}` which is not available"],
+         "Learning rate reduction is conditioned on metric `{}` which is not available",
+         "Reduce LR on plateau conditioned on metric `{}` which is not available"],
         """The callback's `monitor` names a metric fit does not log: `val_*` without validation
         data, or a name that differs from the logged one (`val_acc` vs `val_accuracy`).""",
         """
@@ -649,8 +613,7 @@ model.fit(x, y, validation_split=0.2, epochs=20, callbacks=[checkpoint])
         ["Batch {}: Invalid loss, terminating training",
          "NaN or Inf loss encountered at batch {}",
          "loss: nan",
-         "Tensor had NaN values",
-         "Input contains NaN"],
+         "Tensor had NaN values"],
         """The loss overflowed to NaN: too high a learning rate, NaN or unscaled values in the
         data, a log of 0 in a hand-written loss, or labels outside the loss's range.""",
         """
@@ -665,10 +628,7 @@ model.fit(x_train, y_train, callbacks=[keras.callbacks.TerminateOnNaN()])
         "oom-cpu",
         "Out of memory on the CPU (RAM)",
         ["Unable to allocate {} for an array with shape {} and data type {}",
-         "OOM when allocating tensor with shape{} on {}device:CPU:{}",
-         "by allocator cpu",
          "exceeds 10% of free system memory",
-         "Your session crashed after using all available RAM",
          "MemoryError"],
         """The data or a batch's activations do not fit in RAM: a whole dataset loaded as float64
         arrays, or images decoded all at once instead of batch by batch.""",
@@ -685,10 +645,7 @@ model.fit(dataset, epochs=10)
         ["OOM when allocating tensor with shape{} on {}device:GPU:{}",
          "by allocator GPU_{}_bfc",
          "OOM when allocating tensor with shape",
-         "CUDA_ERROR_OUT_OF_MEMORY: out of memory",
-         "CUDA out of memory. Tried to allocate {}",
-         "RESOURCE_EXHAUSTED: Out of memory while trying to allocate {}",
-         "Out of memory while trying to allocate",
+         "Allocator (GPU_{}_bfc) ran out of memory",
          "ResourceExhaustedError"],
         """The model's weights, optimizer state and one batch's activations exceed the GPU's memory:
         the batch or images too large, or another process (an earlier notebook kernel) holding
@@ -722,7 +679,6 @@ model = keras.Sequential([
         "layers.experimental.preprocessing",
         ["has no attribute 'experimental'",
          "No module named 'keras.layers.experimental'",
-         "cannot import name {} from 'keras.layers.experimental",
          "No module named 'tensorflow.keras.layers.experimental'",
          "No module named 'keras.layers.preprocessing'"],
         """The preprocessing layers left `layers.experimental.preprocessing` in TensorFlow 2.6 and
@@ -739,12 +695,7 @@ augment = keras.Sequential([
         "image-data-generator",
         "ImageDataGenerator in Keras 3",
         ["cannot import name 'ImageDataGenerator' from {}",
-         "has no attribute 'ImageDataGenerator'",
-         "`tf.keras.preprocessing.image.ImageDataGenerator` is not recommended for new code",
-         "No module named 'keras.preprocessing.image'",
-         "No module named 'keras.src.preprocessing'",
-         "cannot import name {} from 'keras.preprocessing.image'",
-         "has no attribute 'flow_from_directory'"],
+         "has no attribute 'ImageDataGenerator'"],
         """ImageDataGenerator and `keras.preprocessing.image` were Keras 2's; Keras 3 reads images
         with `keras.utils.image_dataset_from_directory` and augments with Random* layers.""",
         """
@@ -761,8 +712,7 @@ train = train.map(lambda x, y: (augment(x, training=True), y))
         "keras.utils.np_utils",
         ["cannot import name 'np_utils' from {}",
          "has no attribute 'np_utils'",
-         "No module named 'keras.utils.np_utils'",
-         "cannot import name 'to_categorical' from 'keras.utils.np_utils'"],
+         "No module named 'keras.utils.np_utils'"],
         """`np_utils` was a Keras 1/2 module; its `to_categorical` is now
         `keras.utils.to_categorical`.""",
         """
@@ -777,8 +727,7 @@ y_onehot = to_categorical(y, num_classes=10)
          "No module named 'keras.wrappers'",
          "No module named 'tensorflow.keras.wrappers'",
          "cannot import name 'KerasClassifier' from {}",
-         "cannot import name 'KerasRegressor' from {}",
-         "has no attribute 'wrappers'"],
+         "cannot import name 'KerasRegressor' from {}"],
         """The scikit-learn wrappers left Keras in 2.12 (for SciKeras); Keras 3.5+ has its own,
         `keras.wrappers.SKLearnClassifier`, which takes a function that builds the model.""",
         """
@@ -796,9 +745,7 @@ classifier = SKLearnClassifier(model=build_model, fit_kwargs={"epochs": 5})
         "backend-functions",
         "K. backend functions removed in Keras 3",
         ["module 'keras.backend' has no attribute {}",
-         "backend' has no attribute {}",
-         "module 'keras.api.backend' has no attribute {}",
-         "module 'keras.src.backend' has no attribute {}"],
+         "backend' has no attribute {}"],
         """Keras 3's `keras.backend` keeps only a few utilities; the math (`K.mean`, `K.sum`...)
         moved to `keras.ops`, and sessions and `K.set_value` are gone.""",
         """
