@@ -655,3 +655,51 @@ def test_explain_exit_status_in_a_real_process():
     missing = run("-", stdin=NOT_KERAS[2])
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert run("").returncode == 2
+
+
+# -- %cheat explain ------------------------------------------------------------------------------
+
+@pytest.fixture
+def shown_by_magic(monkeypatch):
+    """%cheat in this process: what it displayed, as [(text, html)]."""
+    from cheatsheet import magic
+
+    shown = []
+    monkeypatch.setattr(magic, "display", lambda text, html: shown.append((text, html)))
+    return shown
+
+
+def test_magic_explains_the_text_given_quotes_and_all(shown_by_magic, capsys):
+    from cheatsheet.magic import Magic
+
+    Magic(None)("explain ValueError: Could not interpret loss identifier: 'crossentropi")
+    assert capsys.readouterr().err == ""
+    text, html = shown_by_magic[0]
+    assert text.startswith("Unknown loss identifier") and "%cheat show losses" in text
+    assert "<code>%cheat show losses</code>" in html and "unknown-loss" in html
+
+
+def test_magic_with_no_text_explains_the_kernels_last_exception(shown_by_magic, monkeypatch):
+    from cheatsheet.magic import Magic
+
+    try:
+        raise ValueError("Could not interpret optimizer identifier: adamm")
+    except ValueError as error:
+        monkeypatch.setattr(sys, "last_value", error, raising=False)
+    Magic(None)("explain")
+    text, _ = shown_by_magic[0]
+    assert text.startswith("Unknown optimizer identifier")
+    assert "ValueError: Could not interpret optimizer identifier: adamm" in text
+
+
+@pytest.mark.parametrize("line, said", [
+    ("explain", "Error: no exception to explain yet"),
+    (f"explain {NOT_KERAS[0]}", "Error: no entry for this error"),
+])
+def test_magic_refusals_are_one_line(line, said, shown_by_magic, monkeypatch, capsys):
+    from cheatsheet.magic import Magic
+
+    monkeypatch.delattr(sys, "last_value", raising=False)
+    Magic(None)(line)
+    err = capsys.readouterr().err
+    assert err.startswith(said) and err.count("\n") == 1 and not shown_by_magic

@@ -8,8 +8,9 @@ wording of the installed Keras; older wordings that learners still paste follow 
 
 Every entry is proven by tests/test_explain.py: code that raises (or warns) on the installed
 Keras, whose real message must match the entry; entries that no CPU run can trigger (GPU memory,
-tf_keras and tensorflow_hub not installed, Keras 2 wordings) are proven by recorded messages
-from public issue threads, each with its source beside it.
+a warning Keras 3.15 never reaches) are proven by recorded messages. Every template must match a
+message whole, the installed libraries' or a recorded paste from a public issue thread (with its
+source beside it): a template nothing proves is a guess, and is not kept.
 
 `card` is the topic to read next (it must exist: a test checks). `rule` is the lint rule that
 finds the cause in a lab's code, where one exists; none is wired yet, so every rule is None.
