@@ -98,7 +98,13 @@ class Source:
         return node.end_lineno, self.column(node.end_lineno, node.end_col_offset)
 
     def segment(self, node):
-        return ast.get_source_segment(self.text, node) or ""
+        """The node's source text (ast.get_source_segment splits the whole text each call)."""
+        line, col = self.start(node)
+        end_line, end_col = self.end(node)
+        if line == end_line:
+            return self.lines[line - 1][col:end_col]
+        return "".join([self.lines[line - 1][col:], *self.lines[line:end_line - 1],
+                        self.lines[end_line - 1][:end_col]])
 
 
 def parse(text):
@@ -118,10 +124,10 @@ def lint_text(text, aliases=None):
     return Checker(Source(text), tree, aliases).run()
 
 
-def imported_names(tree):
+def imported_names(tree, nodes=None):
     """{local name: dotted module path} from the imports anywhere in `tree`."""
     names = {}
-    for node in ast.walk(tree):
+    for node in ast.walk(tree) if nodes is None else nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -139,9 +145,9 @@ def imported_names(tree):
     return names
 
 
-def assigned_names(tree):
+def assigned_names(tree, nodes=None):
     names = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(tree) if nodes is None else nodes:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -184,24 +190,31 @@ class Checker:
     def __init__(self, source, tree, aliases=None):
         self.source, self.tree = source, tree
         self.findings = []
-        own = imported_names(tree)
-        self.bound = bound = assigned_names(tree) | set(own) | set(aliases or {})
+        self.nodes, self.parents = [], {}  # one walk; every check reads these
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            self.nodes.append(node)
+            for child in ast.iter_child_nodes(node):
+                self.parents[child] = node
+                stack.append(child)
+        self.nodes.reverse()  # roughly in source order
+        self.own_imports = own = imported_names(tree, self.nodes)
+        self.bound = bound = assigned_names(tree, self.nodes) | set(own) | set(aliases or {})
         self.aliases = {name: path for name, path in DEFAULT_ALIASES.items() if name not in bound}
         self.aliases.update(aliases or {})
         self.aliases.update(own)
         imported = {**(aliases or {}), **own}  # `keras` really bound, not assumed
         self.keras_bound = keras_path(imported.get("keras"))[0] == "keras"
-        self.own_functions = {node.name for node in ast.walk(tree)
+        self.own_functions = {node.name for node in self.nodes
                               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        self.parents = {}
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
-                self.parents[child] = node
-        self.bindings = {}  # name -> the last value assigned to it at module level or anywhere
-        for node in ast.walk(tree):
+        self.bindings = {}  # name -> the value last assigned to it (by line), in any scope
+        for node in self.nodes:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                     node.targets[0], ast.Name):
-                self.bindings[node.targets[0].id] = node.value
+                known = self.bindings.get(node.targets[0].id)
+                if known is None or known.lineno <= node.value.lineno:
+                    self.bindings[node.targets[0].id] = node.value
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -257,7 +270,7 @@ class Checker:
         return Fix(safety, description, tuple(edits))
 
     def run(self):
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if isinstance(node, ast.Attribute) and not isinstance(
                     self.parents.get(node), ast.Attribute):
                 self.check_chain(node)
@@ -373,7 +386,7 @@ class Checker:
                                     "`keras.layers.TFSMLayer` on the SavedModel)")
 
     def uses_keras(self):
-        return any(keras_path(path)[0] for path in imported_names(self.tree).values())
+        return any(keras_path(path)[0] for path in self.own_imports.values())
 
     def is_optimizer(self, node):
         if isinstance(node, ast.Attribute) and node.attr == "optimizer":
@@ -644,7 +657,7 @@ class Checker:
         """The output Dense of each Sequential([...]) literal and each Dense bound to a name
         like `outputs`: [(call, units or None, activation name or None)]."""
         found = []
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if isinstance(node, ast.Call) and (self.class_name(node) or "").endswith(
                     "Sequential") and node.args and isinstance(node.args[0], ast.List) and \
                     node.args[0].elts:
@@ -672,7 +685,7 @@ class Checker:
         if len(heads) != 1:
             return  # no model, or several: which loss goes with which is not sure
         _, units, activation = heads[0]
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if not isinstance(node, ast.Call):
                 continue
             name = (self.class_name(node) or "").split(".")[-1]
@@ -704,49 +717,51 @@ class Checker:
     def check_trainable_order(self):
         """Within each scope (the module, each function) in line order; a call of one of the
         file's own functions counts as the compile or fit it makes (`compile_at(model)`)."""
-        functions = {node.name: node for node in ast.walk(self.tree)
-                     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
-        makes = {name: {kind for kind in ("compile", "fit") if any(
-            isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
-            and inner.func.attr == kind for inner in ast.walk(function))}
-            for name, function in functions.items()}
-        for scope in [self.tree, *functions.values()]:
-            self.check_trainable_in(scope, makes)
-
-    def check_trainable_in(self, scope, makes):
         events = []
-        for node in self.in_scope(scope):
+        for node in self.nodes:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                     node.func.attr in ("compile", "fit"):
-                events.append((node.lineno, node.col_offset, {node.func.attr}, node))
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                    makes.get(node.func.id):
-                events.append((node.lineno, node.col_offset, makes[node.func.id], node))
+                events.append((node, {node.func.attr}))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                events.append((node, node.func.id))  # resolved below, once `makes` is known
             elif isinstance(node, ast.Assign) and any(
                     isinstance(target, ast.Attribute) and target.attr == "trainable"
                     for target in node.targets):
-                events.append((node.lineno, node.col_offset, {"trainable"}, node))
-        compiled = fitted = False
-        pending = []
-        for _, _, kinds, node in sorted(events, key=lambda event: event[:2]):
-            if "compile" in kinds:
-                compiled, fitted, pending = True, False, []
-            if "fit" in kinds and compiled:
-                fitted = True
-            if "trainable" in kinds and compiled and fitted:
-                pending.append(node)
-        for node in pending:
-            self.add("KC308", node)
+                events.append((node, {"trainable"}))
+        makes = {}  # function name -> {"compile", "fit"} that its body makes
+        for node, kinds in events:
+            if isinstance(kinds, set) and kinds & {"compile", "fit"}:
+                for scope in self.scopes_of(node):
+                    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+                        makes.setdefault(scope.name, set()).update(kinds)
+        by_scope = {}
+        for node, kinds in events:
+            kinds = kinds if isinstance(kinds, set) else makes.get(kinds)
+            if kinds:
+                scope = next(iter(self.scopes_of(node)), self.tree)
+                by_scope.setdefault(scope, []).append((node.lineno, node.col_offset, kinds,
+                                                       node))
+        for found in by_scope.values():
+            compiled = fitted = False
+            pending = []
+            for _, _, kinds, node in sorted(found, key=lambda event: event[:2]):
+                if "compile" in kinds:
+                    compiled, fitted, pending = True, False, []
+                if "fit" in kinds and compiled:
+                    fitted = True
+                if "trainable" in kinds and compiled and fitted:
+                    pending.append(node)
+            for node in pending:
+                self.add("KC308", node)
 
-    def in_scope(self, scope):
-        """The nodes of `scope`'s own body, not those of the functions or classes inside it."""
-        stack = list(ast.iter_child_nodes(scope))
-        while stack:
-            node = stack.pop()
-            yield node
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef |
-                              ast.Lambda):
-                stack.extend(ast.iter_child_nodes(node))
+    def scopes_of(self, node):
+        """The functions, lambdas and classes around `node`, innermost first."""
+        parent = self.parents.get(node)
+        while parent is not None:
+            if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef |
+                          ast.Lambda):
+                yield parent
+            parent = self.parents.get(parent)
 
     # -- KC507: a NumPy softmax over axis 0 -------------------------------------------------------
 

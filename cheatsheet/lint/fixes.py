@@ -136,4 +136,4 @@ def apply(text, edits):
         return text
     module = cst.parse_module(text)
     applier = Applier(edits)
-    return MetadataWrapper(module).visit(applier).code
+    return MetadataWrapper(module, unsafe_skip_copy=True).visit(applier).code
