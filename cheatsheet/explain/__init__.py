@@ -140,25 +140,33 @@ def words(text):
 
 
 class Index:
-    """The entries' templates compiled once: patterns, lengths and word weights."""
+    """The entries' templates, folded once: their literal parts and lengths; their word weights
+    only when a text needs guessing (most pastes hold a template whole)."""
 
     def __init__(self, entries):
-        self.templates = []  # (entry, literal parts, literal length, words)
+        self.templates = []  # (entry, literal parts, literal length, template)
         for item in entries:
             for template in item.templates:
                 parts = tuple(part for part in fold(template).split("{}") if part)
-                self.templates.append((item, parts, _literal_length(template),
-                                       words(fold(template.replace("{}", " ")))))
+                self.templates.append((item, parts, _literal_length(template), template))
         self.patterns = {}
-        documents = {}
-        for item, _, _, template_words in self.templates:
-            documents.setdefault(item.id, set()).update(template_words)
-        count = len(documents)
-        frequency = {}
-        for entry_words in documents.values():
-            for word in entry_words:
-                frequency[word] = frequency.get(word, 0) + 1
-        self.idf = {word: math.log(1 + count / seen) for word, seen in frequency.items()}
+        self._weights = None
+
+    def weights(self):
+        """[(entry, the template's words)] and each word's idf over the entries."""
+        if self._weights is None:
+            worded = [(item, words(fold(template.replace("{}", " "))))
+                      for item, _, _, template in self.templates]
+            documents = {}
+            for item, template_words in worded:
+                documents.setdefault(item.id, set()).update(template_words)
+            frequency = {}
+            for entry_words in documents.values():
+                for word in entry_words:
+                    frequency[word] = frequency.get(word, 0) + 1
+            idf = {word: math.log(1 + len(documents) / seen) for word, seen in frequency.items()}
+            self._weights = worded, idf
+        return self._weights
 
     def match(self, text):
         """The best matches for a pasted message, best first: [Match], empty for none."""
@@ -193,16 +201,19 @@ class Index:
         share of the template's word weight the text holds (70%) and the share of the text's
         indexed words the template holds (30%), from at least MIN_WORDS of its words, its rarest
         word among them."""
-        present = words(folded) & self.idf.keys()
-        text_total = sum(self.idf[word] for word in present)
+        worded, idf = self.weights()
+        present = words(folded) & idf.keys()
+        text_total = sum(idf[word] for word in present)
         best = {}
-        for item, _, _, template_words in self.templates:
+        for item, template_words in worded:
             held = template_words & present
-            rarest = max(template_words, key=lambda word: (self.idf[word], word))
-            if len(held) < MIN_WORDS or rarest not in held:
+            if len(held) < MIN_WORDS:
                 continue
-            weight = sum(self.idf[word] for word in held)
-            score = (0.7 * weight / sum(self.idf[word] for word in template_words)
+            rarest = max(template_words, key=lambda word: (idf[word], word))
+            if rarest not in held:
+                continue
+            weight = sum(idf[word] for word in held)
+            score = (0.7 * weight / sum(idf[word] for word in template_words)
                      + 0.3 * weight / text_total)
             best[item.id] = max(best.get(item.id, 0.0), min(score, 0.99))
         ranked = sorted(best.items(), key=lambda pair: -pair[1])
