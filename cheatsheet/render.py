@@ -10,6 +10,7 @@ NOTE_HEADING = "Note"
 PITFALLS_HEADING = "Keras 3 pitfalls this card avoids"
 RUN_HEADING = "Run and copy"
 SEE_ALSO_HEADING = "See also:"
+LINT_HEADING = "Lint rules (cheatsheet lint):"
 
 
 class Style:
@@ -126,7 +127,19 @@ def show(card, code, style, run_hint):
     ]
     if card.see_also:
         parts += ["", f"{style('heading', SEE_ALSO_HEADING)} {', '.join(card.see_also)}"]
+    parts += lint_rules(card, style)
     return "\n".join(parts) + "\n"
+
+
+def lint_rules(card, style):
+    """The lint rules whose pitfall this card teaches: ["", "Lint rules...: KC201, KC204"]."""
+    from .lint.rules import RULES  # a table, no Keras
+
+    codes = [rule.code for rule in RULES if rule.card == card.topic]
+    if not codes:
+        return []
+    return ["", textwrap.fill(f"{style('heading', LINT_HEADING)} {', '.join(codes)}",
+                              width=style.width, subsequent_indent="  ")]
 
 
 def backends_line(card):
