@@ -59,6 +59,11 @@ LOSS_RENAMES = {"huber_loss": "huber", "crossentropy": "categorical_crossentropy
 PROBABILITY_LOSSES = {"sparse_categorical_crossentropy", "categorical_crossentropy",
                       "binary_crossentropy", "SparseCategoricalCrossentropy",
                       "CategoricalCrossentropy", "BinaryCrossentropy"}
+BACKEND_HINTS = {  # K.<fn> with no keras.ops.<fn> of the same name
+    "set_value": "`variable.assign(value)`", "get_value": "`keras.ops.convert_to_numpy(x)`",
+    "int_shape": "`x.shape`", "placeholder": "`keras.Input(shape=...)`",
+    "function": "a `keras.Model` of the tensors you want", "batch_get_value":
+    "`[keras.ops.convert_to_numpy(v) for v in variables]`"}
 INPUT_SAFE_ATTRIBUTES = {"shape", "ndim", "dtype", "name"}
 REMOVED_PATHS = (  # (path prefix, rule): the first that matches a missing keras name wins
     ("keras.preprocessing.image.ImageDataGenerator", "KC103"),
@@ -362,9 +367,9 @@ class Checker:
             if keras_api.exists(f"keras.ops.{function}") and target is not None:
                 fix = self.fix(UNSAFE, f"use keras.ops.{function}",
                                self.replace(target, "keras.ops"))
+            hint = f"`keras.ops.{function}`" if fix else BACKEND_HINTS.get(function)
             message = (f"`{self.source.segment(node)}`: Keras {keras_api.version()}'s "
-                       f"keras.backend has no `{function}`"
-                       + (f"; use `keras.ops.{function}`" if fix else ""))
+                       f"keras.backend has no `{function}`" + (f"; use {hint}" if hint else ""))
             self.add(code, node, message, fix)
             return
         message = (f"`{missing}` is not in the installed Keras {keras_api.version()}"

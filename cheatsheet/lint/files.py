@@ -17,6 +17,7 @@ NBSP = "\u00a0"
 
 PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
 MARK = "pass  # cheatsheet-lint-ipython-"
+SKIPPED_FOLDERS = {"__pycache__", "venv", "node_modules", "site-packages", "build", "dist"}
 IPYTHON_LINE = re.compile(r"^(\s*)[%!]")
 
 
@@ -29,8 +30,8 @@ def python_files(paths):
     for path in paths:
         if path != "-" and os.path.isdir(path):
             for root, folders, files in os.walk(path):
-                folders[:] = sorted(folder for folder in folders
-                                    if not folder.startswith((".", "__pycache__")))
+                folders[:] = sorted(folder for folder in folders if not folder.startswith(".")
+                                    and folder not in SKIPPED_FOLDERS)
                 for name in sorted(files):
                     if name.endswith((".py", ".ipynb")):
                         yield os.path.join(root, name)
