@@ -261,3 +261,19 @@ def test_the_cards_have_no_error_and_the_original_sheet_has_its_pitfalls():
     found = {finding.rule for path in python_files([str(repo / "tests" / "original")])
              for finding in Document(path, Path(path).read_text()).findings()}
     assert {"KC100", "KC101", "KC201", "KC205", "KC507", "KC601"} <= found
+
+
+@pytest.mark.slow
+def test_without_keras_installed_lint_still_runs_the_rules_it_can(tmp_path):
+    """The lookup-only install: no Keras to read names from, so the namespace and layer-keyword
+    rules say nothing rather than guess; the others still find what they find."""
+    from ..conftest import blocking_imports
+
+    lab = tmp_path / "lab.py"
+    lab.write_text(LAB)
+    result = run_python("-c", blocking_imports("keras") + "import sys\n"
+                        "from cheatsheet.cli import main\n"
+                        f"sys.exit(main(['lint', '--format', 'json', {str(lab)!r}]))")
+    assert result.returncode == 1, result.stderr
+    found = {item["rule"] for item in json.loads(result.stdout)}
+    assert {"KC301", "KC306", "KC401"} <= found and "KC101" not in found
