@@ -41,7 +41,7 @@ def fix_document(document, keep, unsafe):
     when nothing changed."""
     from . import fixes  # LibCST: only for --fix and --diff
 
-    changed = False
+    changed, warnings = False, []
     for _ in range(FIX_ROUNDS):
         findings = [finding for finding in document.findings() if keep(finding)]
         by_cell = {}
@@ -56,7 +56,12 @@ def fix_document(document, keep, unsafe):
             if any(edit.kind == "nbsp" for edit in edits):  # first: LibCST cannot parse them
                 edits = [edit for edit in edits if edit.kind != "nbsp"]
                 text = text.replace("\u00a0", " ")
-            new = fixes.apply(text, edits)
+            try:
+                new = fixes.apply(text, edits)
+            except fixes.FixError as error:
+                where = f"cell {cell}: " if cell is not None else ""
+                warnings.append(f"{where}{error}")
+                continue
             if new == next(unit[1] for unit in document.units if unit[0] == cell):
                 continue
             progress = changed = True
@@ -66,6 +71,7 @@ def fix_document(document, keep, unsafe):
                 document = Document(document.path, new)
         if not progress:
             break
+    document.warnings = sorted(set(warnings))
     if not changed:
         return None, document
     return (document.notebook_text() if document.notebook else document.units[0][1]), document
@@ -88,6 +94,8 @@ def run(paths, output_format="text", select=None, ignore=None, fix=False, show_d
             findings = [finding for finding in document.findings() if keep(finding)]
             if fix or show_diff:
                 new, fixed = fix_document(document, keep, unsafe_fixes)
+                for warning in getattr(fixed, "warnings", []):
+                    err.write(f"Warning: {path}: {warning}\n")
                 if new is not None:
                     if show_diff:
                         out.write(diff(path, document.text, new))

@@ -76,7 +76,7 @@ def mask(source):
 
 def unmask(source, replaced):
     for number, line in enumerate(replaced):
-        pattern = re.compile(rf"^[ \t]*{re.escape(MARK)}{number}\n?", re.MULTILINE)
+        pattern = re.compile(rf"^[ \t]*{re.escape(MARK)}{number}(?!\d)\n?", re.MULTILINE)
         source = pattern.sub(lambda _, line=line: line, source, count=1)
     return source
 

@@ -130,10 +130,17 @@ def is_preamble(statement):
         small.module.value == "__future__"
 
 
+class FixError(Exception):
+    """LibCST cannot parse what `ast` could (a newer syntax): the file is reported, not fixed."""
+
+
 def apply(text, edits):
     """`text` with `edits` applied; the rest byte for byte."""
     if not edits:
         return text
-    module = cst.parse_module(text)
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        raise FixError(f"LibCST cannot parse it (line {error.raw_line}); not fixed") from None
     applier = Applier(edits)
     return MetadataWrapper(module, unsafe_skip_copy=True).visit(applier).code

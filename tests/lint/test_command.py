@@ -277,3 +277,15 @@ def test_without_keras_installed_lint_still_runs_the_rules_it_can(tmp_path):
     assert result.returncode == 1, result.stderr
     found = {item["rule"] for item in json.loads(result.stdout)}
     assert {"KC301", "KC306", "KC401"} <= found and "KC101" not in found
+
+
+def test_ipython_lines_are_masked_in_place_and_restored_exactly():
+    from cheatsheet.lint.files import mask, unmask
+
+    source = "".join(f"%time x{number} = {number}\n" if number % 2 else f"y = {number}\n"
+                     for number in range(25)) + "!ls"
+    masked, replaced = mask(source)
+    assert len(replaced) == 13 and masked.count("\n") == source.count("\n")
+    assert all(line.startswith(("pass", "y =")) for line in masked.splitlines())
+    assert unmask(masked, replaced) == source
+    assert mask("%%bash\necho hi\n") == (None, [])
