@@ -525,10 +525,13 @@ def read_paste():
     bytes that are not UTF-8 become U+FFFD, since an error message is read, not kept."""
     if sys.stdin is None:
         return None
-    if sys.stdin.isatty():
-        say_error("Paste the error, then press Ctrl-D (Ctrl-Z then Enter on Windows).")
-    stream = getattr(sys.stdin, "buffer", None)
-    data = stream.read() if stream is not None else sys.stdin.read()
+    try:
+        if sys.stdin.isatty():
+            say_error("Paste the error, then press Ctrl-D (Ctrl-Z then Enter on Windows).")
+        stream = getattr(sys.stdin, "buffer", None)
+        data = stream.read() if stream is not None else sys.stdin.read()
+    except (OSError, ValueError) as error:  # a closed or unreadable descriptor
+        raise CheatsheetError(f"cannot read standard input: {shown(error, 200)}") from None
     return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
 
 

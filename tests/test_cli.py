@@ -287,7 +287,8 @@ def test_export_to_standard_output(cli, tmp_path, monkeypatch):
 
 # -- fuzzing every subcommand's arguments: no traceback, a documented exit, no stray file --------
 
-FUZZ_COMMANDS = ["list", "show", "search", "roadmap", "run", "check", "plot", "copy", "export"]
+FUZZ_COMMANDS = ["list", "show", "search", "roadmap", "run", "check", "plot", "copy", "export",
+                 "explain"]
 FUZZ_WORDS = ["--json", "--color", "always", "never", "--code", "--seed", "0", "-1", "--plot",
               "--force", "--out", "--to", "--format", "markdown", "notebook", "html", "--topic",
               "--help", "--version", "-", "", "cnn", "losses", "activations", "learning-curves",
