@@ -661,7 +661,7 @@ class Checker:
     def heads(self):
         """The output Dense of each Sequential([...]) literal and each Dense bound to a name
         like `outputs`: [(call, units or None, activation name or None)]."""
-        found = []
+        found, named = [], {}
         for node in self.nodes:
             if isinstance(node, ast.Call) and (self.class_name(node) or "").endswith(
                     "Sequential") and node.args and isinstance(node.args[0], ast.List) and \
@@ -671,9 +671,14 @@ class Checker:
                     found.append(last)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                     node.targets[0], ast.Name) and node.targets[0].id in ("outputs", "output"):
-                value = node.value
-                if isinstance(value, ast.Call) and isinstance(value.func, ast.Call):
-                    found.append(value.func)  # outputs = Dense(3, ...)(x)
+                scope = next(iter(self.scopes_of(node)), self.tree)
+                known = named.get((scope, node.targets[0].id))
+                if known is None or known.lineno < node.lineno:  # the last one is the head
+                    named[(scope, node.targets[0].id)] = node
+        for node in named.values():
+            value = node.value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Call):
+                found.append(value.func)  # outputs = Dense(3, ...)(x)
         heads = []
         for call in found:
             if (self.class_name(call) or "").split(".")[-1] != "Dense":

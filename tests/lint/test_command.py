@@ -289,3 +289,13 @@ def test_ipython_lines_are_masked_in_place_and_restored_exactly():
     assert all(line.startswith(("pass", "y =")) for line in masked.splitlines())
     assert unmask(masked, replaced) == source
     assert mask("%%bash\necho hi\n") == (None, [])
+
+
+def test_the_head_is_the_last_layer_bound_to_outputs():
+    head = ("import keras\ninputs = keras.Input((4,))\n"
+            "outputs = keras.layers.Dense(3)(inputs)\n{}"
+            "model = keras.Model(inputs, outputs)\n"
+            "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n")
+    softmax_after = head.format("outputs = keras.layers.Activation('softmax')(outputs)\n")
+    assert lint_text(softmax_after) == []
+    assert [finding.rule for finding in lint_text(head.format(""))] == ["KC503"]
