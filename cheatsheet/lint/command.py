@@ -80,7 +80,7 @@ def fix_document(document, keep, unsafe):
 def diff(path, old, new):
     return "".join(difflib.unified_diff(old.splitlines(keepends=True),
                                         new.splitlines(keepends=True),
-                                        fromfile=f"a/{path}", tofile=f"b/{path}"))
+                                        fromfile=path, tofile=path))
 
 
 def run(paths, output_format="text", select=None, ignore=None, fix=False, show_diff=False,

@@ -164,7 +164,7 @@ def test_diff_writes_nothing(tmp_path):
     lab.write_text(LAB)
     status, out, _ = run(str(lab), show_diff=True)
     assert status == 1 and lab.read_text() == LAB
-    assert f"--- a/{lab}" in out and "-model.save(\"lab_model\")" in out
+    assert f"--- {lab}\n+++ {lab}\n" in out and "-model.save(\"lab_model\")" in out
     assert "+model.save(\"lab_model.keras\")" in out
 
 
