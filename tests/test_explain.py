@@ -460,9 +460,6 @@ PROVEN_WORDINGS = [
     ("kerastensor-tf-function",  # https://github.com/amir-abdi/keras_to_tensorflow/issues/122
      "TypeError: Keras symbolic inputs/outputs do not implement `op`. You may be trying to pass "
      "Keras symbolic inputs/outputs to a TF API that does not register dispatching"),
-    ("model-outputs-not-kerastensors",  # https://github.com/tensorflow/tensorflow/issues/44970
-     "ValueError:  Output tensors of a Functional model must be the output of a TensorFlow "
-     "`Layer` (thus holding past layer metadata).  Found: 79"),
     ("compile-before-fit",  # https://github.com/ageron/handson-ml2/issues/175 (TF 2.1)
      "RuntimeError: You must compile your model before training/testing. Use "
      "`model.compile(optimizer, loss)`."),

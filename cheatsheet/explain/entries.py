@@ -139,8 +139,7 @@ def my_loss(y_true, y_pred):
     entry(
         "model-outputs-not-kerastensors",
         "A Functional model's outputs are not KerasTensors",
-        ["All `outputs` values must be KerasTensors. Received: {}",
-         "Output tensors of a Functional model must be the output of a TensorFlow `Layer`"],
+        ["All `outputs` values must be KerasTensors. Received: {}"],
         """`keras.Model(inputs, outputs)` needs outputs computed from `inputs` by Keras layers or
         `keras.ops`; an array, a `tf.*` result or a Keras 2 layer's output breaks the graph.""",
         """
