@@ -10,10 +10,10 @@ entry, and prints the misses.
 
 RELEVANCE = [
     # -- tf-keras-layer
-    ("tf-keras-layer",  # https://github.com/mrdbourke/tensorflow-deep-learning/issues/668
+    ("tf-keras-layer",  # https://github.com/mrdbourke/tensorflow-deep-learning/issues/668 (title, cut)
      "ValueError: Only instances of `keras.Layer` can be added to a Sequential model. Received: "
      "<tensorflow_hub.keras_layer.KerasLayer object at 0x7a9a39daf130> (of type <class "
-     "'tensorflow_hub.keras_layer.KerasLayer'>)"),
+     "'tensorflow_hub.keras_layer.K"),
     ("tf-keras-layer",  # https://github.com/tensorflow/hub/issues/920 (a notebook's JSON error)
      '{\n\t"name": "ValueError",\n\t"message": "Only instances of `keras.Layer` can be added to a '
      "Sequential model. Received: <tensorflow_hub.keras_layer.KerasLayer object at 0x75776b09fc10> "
@@ -37,9 +37,9 @@ RELEVANCE = [
      '     96                 "Only instances of `keras.Layer` can be "\n'
      '     97                 f"added to a Sequential model. Received: {layer} "\n\n'
      "ValueError: Only instances of `keras.Layer` can be added to a Sequential model. Received:"),
-    ("tf-keras-layer",  # https://github.com/tensorflow/tensorflow/issues/64250
-     "ValueError: Could not interpret optimizer identifier: <keras.src.optimizers.adam.Adam object "
-     "at 0x7f419cfc5010>"),
+    ("tf-keras-layer",  # https://github.com/keras-team/keras/issues/21666 (tf_keras 2.20; its title)
+     "`.compile` throws `ValueError: Could not interpret optimizer identifier: "
+     "<keras.src.optimizers.adam.Adam object at 0x7f419cfc5010>`"),
     ("tf-keras-layer",  # https://github.com/amaiya/ktrain/issues/529
      "**i face error ValueError: Could not interpret optimizer identifier: "
      "<keras.src.optimizers.legacy.adam.Adam object at 0x78ac23a95ab0>**"),
