@@ -182,7 +182,9 @@ class Magic:
         if len(matches) > 1:
             parts.insert(0, f"<p><b>Not sure: it is one of these {len(matches)}, most likely "
                             "first.</b></p>")
-        display(explain.text(matches, render.Style(), show="%cheat show"), "".join(parts))
+        lint = "Found before a run by: %cheat lint (rule {rule}), in the cells run so far"
+        display(explain.text(matches, render.Style(), show="%cheat show", lint=lint),
+                "".join(parts))
 
     def lint(self, words):
         """`%cheat lint FILE`, or with no file the cells this kernel has run (IPython's In

@@ -33,6 +33,13 @@ def test_the_index_has_at_least_35_entries_each_complete():
         assert entry.rule is None or re.fullmatch(r"KC\d{3}", entry.rule), entry.id
 
 
+def test_every_rule_named_is_a_lint_rule():
+    rules = pytest.importorskip("cheatsheet.lint.rules").BY_CODE
+    named = {entry.id: entry.rule for entry in ENTRIES if entry.rule}
+    assert len(named) >= 20
+    assert not {entry_id: code for entry_id, code in named.items() if code not in rules}
+
+
 def test_every_entry_names_a_card_that_exists():
     missing = {entry.id: entry.card for entry in ENTRIES if entry.card not in TOPICS}
     assert not missing, f"entries whose card does not exist: {missing}"
@@ -554,7 +561,8 @@ def test_explain_prints_title_what_why_fix_and_card(cli):
     assert "What happened: " + LOSS_MESSAGE in " ".join(result.out.split())
     assert "Why: " in result.out and "Fix:" in result.out
     assert 'loss="sparse_categorical_crossentropy"' in result.out
-    assert lines[-1] == "  Read next: cheatsheet show losses"
+    assert lines[-2] == "  Read next: cheatsheet show losses"
+    assert lines[-1] == "  Found before a run by: cheatsheet lint --select KC505 LAB.py"
     assert "\033[" not in result.out
 
 

@@ -280,9 +280,13 @@ def as_json(matches):
              "happened": match.line, "rule": match.entry.rule} for match in matches]
 
 
-def text(matches, style, show="cheatsheet show"):
+LINT_HINT = "Found before a run by: cheatsheet lint --select {rule} LAB.py"
+
+
+def text(matches, style, show="cheatsheet show", lint=LINT_HINT):
     """The matches as a learner reads them: the title, what happened (the pasted line), why,
-    the fix as highlighted code, and the card to read next. Several matches: said plainly."""
+    the fix as highlighted code, the card to read next and the lint rule that finds the cause
+    before a run. Several matches: said plainly."""
     from .. import render
 
     parts = []
@@ -298,5 +302,8 @@ def text(matches, style, show="cheatsheet show"):
             parts += [render.wrap(f"What happened: {match.line}", style)]
         parts += [render.wrap(f"Why: {entry.cause}", style), "  Fix:",
                   render.indent_block(render.highlight(entry.fix.rstrip("\n"), style), "    "),
-                  f"  Read next: {style('topic', f'{show} {entry.card}')}", ""]
+                  f"  Read next: {style('topic', f'{show} {entry.card}')}"]
+        if entry.rule:
+            parts += ["  " + lint.format(rule=entry.rule)]
+        parts += [""]
     return "\n".join(parts)

@@ -12,8 +12,9 @@ a warning Keras 3.15 never reaches) are proven by recorded messages. Every templ
 message whole, the installed libraries' or a recorded paste from a public issue thread (with its
 source beside it): a template nothing proves is a guess, and is not kept.
 
-`card` is the topic to read next (it must exist: a test checks). `rule` is the lint rule that
-finds the cause in a lab's code, where one exists; none is wired yet, so every rule is None.
+`card` is the topic to read next (it must exist: a test checks). `rule` is the code of the
+`cheatsheet lint` rule that finds the cause in a lab's code before it runs, where one exists (a
+test checks that lint has it), else None.
 """
 
 from collections import namedtuple
@@ -45,7 +46,7 @@ base.trainable = False
 model = keras.Sequential([keras.Input((224, 224, 3)), base, keras.layers.Dense(5)])
 # ...or keep all of it in Keras 2: `import tf_keras` and build every layer from tf_keras.
 """,
-        "transfer-learning"),
+        "transfer-learning", rule="KC111"),
     entry(
         "input-shape-argument",
         "input_shape / input_dim passed to a layer",
@@ -60,7 +61,7 @@ model = keras.Sequential([
     keras.layers.Dense(10, activation="softmax"),
 ])
 """,
-        "sequential"),
+        "sequential", rule="KC201"),
     entry(
         "unknown-loss",
         "Unknown loss identifier",
@@ -73,7 +74,7 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")  # a rea
 model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy())  # ...or object
 # your own loss on load: keras.models.load_model(path, custom_objects={"my_loss": my_loss})
 """,
-        "losses"),
+        "losses", rule="KC505"),
     entry(
         "unknown-metric",
         "Unknown metric identifier",
@@ -86,7 +87,7 @@ model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
               metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(k=5)])
 """,
-        "metrics"),
+        "metrics", rule="KC506"),
     entry(
         "unknown-optimizer",
         "Unknown optimizer identifier",
@@ -99,7 +100,7 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
 model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mse")
 # or a name: optimizer="adam"
 """,
-        "optimizers"),
+        "optimizers", rule="KC309"),
     entry(
         "kerastensor-tf-function",
         "A KerasTensor passed to a TensorFlow function",
@@ -161,7 +162,7 @@ model = keras.Model(inputs, outputs)
         """
 optimizer = keras.optimizers.Adam(learning_rate=1e-3)  # not lr=1e-3
 """,
-        "optimizers"),
+        "optimizers", rule="KC301"),
     entry(
         "optimizer-decay",
         "decay= in an optimizer",
@@ -176,7 +177,7 @@ schedule = keras.optimizers.schedules.InverseTimeDecay(
     initial_learning_rate=1e-3, decay_steps=1, decay_rate=1e-4)  # what decay=1e-4 did
 optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
 """,
-        "lr-schedule"),
+        "lr-schedule", rule="KC302"),
     entry(
         "optimizers-legacy",
         "keras.optimizers.legacy in Keras 3",
@@ -187,7 +188,7 @@ optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
         """
 optimizer = keras.optimizers.Adam(learning_rate=1e-3)  # not keras.optimizers.legacy.Adam
 """,
-        "optimizers"),
+        "optimizers", rule="KC108"),
     entry(
         "fit-generator",
         "fit_generator / predict_generator / evaluate_generator",
@@ -202,7 +203,7 @@ optimizer = keras.optimizers.Adam(learning_rate=1e-3)  # not keras.optimizers.le
 model.fit(train_data, validation_data=val_data, epochs=10)  # not fit_generator(...)
 # steps_per_epoch= only when the generator never ends
 """,
-        "data-pipeline"),
+        "data-pipeline", rule="KC304"),
     entry(
         "fit-workers",
         "workers= / use_multiprocessing= in fit",
@@ -224,7 +225,7 @@ class Batches(keras.utils.PyDataset):
         return self.x[part], self.y[part]
 model.fit(Batches(x, y, 32), epochs=5)  # no workers= here
 """,
-        "data-pipeline"),
+        "data-pipeline", rule="KC306"),
     # -- saving and loading -------------------------------------------------------------------
     entry(
         "save-extension",
@@ -241,7 +242,7 @@ model.fit(Batches(x, y, 32), epochs=5)  # no workers= here
 model.save("model.keras")          # to reload in Keras: keras.models.load_model("model.keras")
 model.export("exported_model")     # a SavedModel for TF Serving / TFLite (TensorFlow backend)
 """,
-        "deployment"),
+        "deployment", rule="KC401"),
     entry(
         "h5-legacy",
         "Saving to .h5 is legacy",
@@ -269,7 +270,7 @@ model.save_weights("model.weights.h5")
 model.load_weights("model.weights.h5")
 keras.callbacks.ModelCheckpoint("best.weights.h5", save_weights_only=True)
 """,
-        "deployment"),
+        "deployment", rule="KC404"),
     entry(
         "checkpoint-extension",
         "ModelCheckpoint file not ending in .keras",
@@ -280,7 +281,7 @@ keras.callbacks.ModelCheckpoint("best.weights.h5", save_weights_only=True)
 keras.callbacks.ModelCheckpoint("checkpoints/epoch-{epoch:02d}.keras",
                                 monitor="val_loss", save_best_only=True)
 """,
-        "callbacks"),
+        "callbacks", rule="KC405"),
     entry(
         "load-savedmodel",
         "load_model on a SavedModel directory",
@@ -296,7 +297,7 @@ layer = keras.layers.TFSMLayer("exported_model", call_endpoint="serving_default"
 model = keras.Sequential([keras.Input((28, 28, 1)), layer])  # predict only; no fit
 # to train it again, save it as model.save("model.keras") from its original code
 """,
-        "deployment"),
+        "deployment", rule="KC403"),
     entry(
         "load-file-not-found",
         "load_model on a path that is not there",
@@ -434,7 +435,7 @@ num_classes = 10
 model.add(keras.layers.Dense(num_classes, activation="softmax"))  # one unit per class
 # binary labels (0/1): Dense(1, activation="sigmoid") with loss="binary_crossentropy"
 """,
-        "losses"),
+        "losses", rule="KC504"),
     entry(
         "label-out-of-range",
         "A label outside [0, number of classes) in sparse cross-entropy",
@@ -547,7 +548,7 @@ def call(self, inputs):
     return ops.where(ops.sum(inputs) > 0, inputs, -inputs)  # not: if ops.sum(inputs) > 0:
 # for a branch of layers: ops.cond(condition, lambda: a(inputs), lambda: b(inputs))
 """,
-        "custom-training"),
+        "custom-training", rule="KC602"),
     entry(
         "trainable-after-compile",
         "trainable changed after compile",
@@ -565,7 +566,7 @@ model.compile(optimizer=keras.optimizers.Adam(1e-5),  # ...then compile again, l
               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 model.fit(train_data, epochs=5)
 """,
-        "transfer-learning"),
+        "transfer-learning", rule="KC308"),
     entry(
         "no-trainable-weights",
         "A model with no trainable weights",
@@ -592,7 +593,7 @@ stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patienc
                                      restore_best_weights=True)
 model.fit(x, y, validation_split=0.2, epochs=50, callbacks=[stop])  # val_* needs validation
 """,
-        "early-stopping"),
+        "early-stopping", rule="KC307"),
     entry(
         "callback-metric-missing",
         "ModelCheckpoint or ReduceLROnPlateau monitors a metric that is not logged",
@@ -606,7 +607,7 @@ checkpoint = keras.callbacks.ModelCheckpoint("best.keras", monitor="val_accuracy
                                              mode="max", save_best_only=True)
 model.fit(x, y, validation_split=0.2, epochs=20, callbacks=[checkpoint])
 """,
-        "callbacks"),
+        "callbacks", rule="KC307"),
     entry(
         "nan-loss",
         "The loss became NaN",
@@ -673,7 +674,7 @@ model = keras.Sequential([
     keras.layers.Embedding(input_dim=vocabulary_size, output_dim=64),  # no input_length
 ])
 """,
-        "text"),
+        "text", rule="KC203"),
     entry(
         "layers-experimental",
         "layers.experimental.preprocessing",
@@ -690,7 +691,7 @@ augment = keras.Sequential([
     keras.layers.Rescaling(1 / 255),
 ])
 """,
-        "augmentation"),
+        "augmentation", rule="KC107"),
     entry(
         "image-data-generator",
         "ImageDataGenerator in Keras 3",
@@ -706,7 +707,7 @@ augment = keras.Sequential([keras.layers.RandomFlip("horizontal"),
                             keras.layers.RandomRotation(0.1)])
 train = train.map(lambda x, y: (augment(x, training=True), y))
 """,
-        "augmentation"),
+        "augmentation", rule="KC103"),
     entry(
         "np-utils",
         "keras.utils.np_utils",
@@ -719,7 +720,7 @@ train = train.map(lambda x, y: (augment(x, training=True), y))
 from keras.utils import to_categorical   # not from keras.utils.np_utils
 y_onehot = to_categorical(y, num_classes=10)
 """,
-        "losses"),
+        "losses", rule="KC105"),
     entry(
         "keras-wrappers",
         "keras.wrappers.scikit_learn (KerasClassifier)",
@@ -740,7 +741,7 @@ def build_model(X, y):
 
 classifier = SKLearnClassifier(model=build_model, fit_kwargs={"epochs": 5})
 """,
-        "basics"),
+        "basics", rule="KC106"),
     entry(
         "backend-functions",
         "K. backend functions removed in Keras 3",
@@ -754,7 +755,7 @@ loss = ops.mean(ops.square(y_true - y_pred))      # not K.mean(K.square(...))
 model.optimizer.learning_rate.assign(1e-4)         # not K.set_value(model.optimizer.lr, 1e-4)
 keras.utils.clear_session()                        # not K.clear_session() / K.get_session()
 """,
-        "custom-training"),
+        "custom-training", rule="KC109"),
 )
 
 BY_ID = {entry.id: entry for entry in ENTRIES}
