@@ -1,12 +1,14 @@
 """`quiz`: revision questions generated from the tested cards, asked and scored in a terminal.
 
 Four kinds, every one made from what a card already proves:
-- spot the bug: an original tf.keras 2 line (cheatsheet/original.py) and four explanations, one
-  of them the card's pitfall about it; the wrong ones are other cards' pitfalls about other bugs;
+- spot the bug: an original tf.keras 2 line (cheatsheet/original.py) and four things it might
+  do in Keras 3: what it does (its exception or warning) and three plausible failures of the
+  same code that tests show it does not have;
 - predict: a parameter count, a size or a formula's value, parsed from the card's note where the
   card's tests prove it, or computed here in plain Python from the sizes in the code;
 - choose: the loss, metric or activation that fits a head and its labels (CHOICES);
-- fill the gap: a key value blanked out of a card's copy-ready code (`restore_best_weights=___`).
+- fill the gap: an argument that carries a card's idea, blanked out of its copy-ready code
+  (`restore_best_weights=___`), from GAPS.
 
 Nothing here imports keras: questions are made from the cards' text, as fast as a lookup.
 tests/cards/test_quiz_answers.py checks every answer against Keras and NumPy.
@@ -50,15 +52,6 @@ class InputEnded(CheatsheetError):
 
 # -- spot the bug --------------------------------------------------------------------------------
 
-def first_sentence(text, limit=170):
-    """The first sentence of a pitfall (ending at '. ' or ': '), at most about `limit` chars."""
-    match = re.search(r"[.:;](\s|$)", text)
-    sentence = text[:match.start()] if match else text
-    if len(sentence) > limit:
-        sentence = sentence[:limit].rsplit(" ", 1)[0] + " ..."
-    return sentence
-
-
 def pitfall_of(card, phrase):
     found = [pitfall for pitfall in card.pitfalls if phrase in pitfall]
     if len(found) != 1:
@@ -67,31 +60,19 @@ def pitfall_of(card, phrase):
 
 
 def spot_questions(cards, seed):
+    """One question per original buggy line: what happens when it runs (the answer, with its
+    exception or warning) against three other things the same code might plausibly do."""
     chosen = {card.topic for card in cards}
-    spots = [(spot, index.find(spot.topic)) for spot in SPOTS]
-    for spot, card in spots:
+    for spot in SPOTS:
+        card = index.find(spot.topic)
         if card.topic not in chosen:
             continue
         question_id = f"spot-the-bug:{card.topic}:{spot.family.replace(' ', '-')}"
-        rng = random.Random(f"{seed}:{question_id}")
-        answer = first_sentence(pitfall_of(card, spot.pitfall))
-        others = [(other, other_card) for other, other_card in spots
-                  if other.family != spot.family]
-        rng.shuffle(others)  # the same section first: closest in subject, hardest to tell apart
-        others.sort(key=lambda pair: pair[1].section != card.section)
-        wrong, families = [], set()
-        for other, other_card in others:
-            text = first_sentence(pitfall_of(other_card, other.pitfall))
-            if other.family not in families and text not in wrong:
-                wrong.append(text)
-                families.add(other.family)
-            if len(wrong) == 3:
-                break
-        choices = wrong + [answer]
-        rng.shuffle(choices)
+        choices = [spot.answer, *(text for _, text in spot.wrong)]
+        random.Random(f"{seed}:{question_id}").shuffle(choices)
         yield Question(question_id, "spot-the-bug", card.topic,
-                       "This is the original tf.keras 2 sheet's code. What goes wrong with it "
-                       "in Keras 3?", spot.code, tuple(choices), answer,
+                       "This is the original tf.keras 2 sheet's code. What happens when it runs "
+                       "in Keras 3?", spot.code, tuple(choices), spot.answer,
                        pitfall_of(card, spot.pitfall))
 
 
@@ -225,20 +206,22 @@ def predict_questions(cards):
 
 # (topic, key, prompt, right, wrong options, why). tests/cards/test_quiz_answers.py fits or
 # evaluates each option in Keras: the right one matches an independent NumPy or scikit-learn
-# value, each wrong one raises or gives something else.
+# value; each wrong one raises, trains clearly worse (a loss), or measures something else.
 CHOICES = (
     ("losses", "sigmoid-binary", 'Head: Dense(1, activation="sigmoid"); labels: 0 or 1, shape '
      "(batch, 1). Which loss?", '"binary_crossentropy"',
-     ('"sparse_categorical_crossentropy"', '"hinge"', '"kl_divergence"'),
-     "A sigmoid head takes binary cross-entropy."),
+     ('"sparse_categorical_crossentropy"', '"categorical_crossentropy"', '"kl_divergence"'),
+     "A sigmoid head takes binary cross-entropy: the sparse form wants one unit per class, "
+     "categorical cross-entropy over one unit is constant, and KL divergence ignores the 0s."),
     ("losses", "softmax-integers", 'Head: Dense(3, activation="softmax"); labels: integers '
      "0..2, shape (batch,). Which loss?", '"sparse_categorical_crossentropy"',
      ('"categorical_crossentropy"', '"binary_crossentropy"', '"mean_squared_error"'),
      "Integer labels take the sparse form; categorical cross-entropy wants one-hot labels."),
     ("losses", "softmax-one-hot", 'Head: Dense(3, activation="softmax"); labels: one-hot, '
      "shape (batch, 3). Which loss?", '"categorical_crossentropy"',
-     ('"sparse_categorical_crossentropy"', '"binary_crossentropy"', '"hinge"'),
-     "One-hot labels take categorical cross-entropy; the sparse form wants integers."),
+     ('"sparse_categorical_crossentropy"', '"categorical_accuracy"', '"accuracy"'),
+     "One-hot labels take categorical cross-entropy; the sparse form wants integers, and "
+     "accuracy is a metric, not a loss."),
     ("losses", "regression-outliers", "Head: Dense(1), no activation; real-valued targets with "
      "outliers, squared error below delta and linear above. Which loss string?", '"huber"',
      ('"huber_loss"', '"binary_crossentropy"', '"squared_hinge"'),
@@ -286,71 +269,177 @@ def choose_questions(cards, seed):
 
 # -- fill the gap --------------------------------------------------------------------------------
 
-# Keyword arguments worth remembering; one gap per card and keyword, a non-"relu" one first.
-# Only a literal or an arithmetic expression is a gap: a variable's name cannot be guessed.
-GAP_KEYWORDS = ("restore_best_weights", "monitor", "return_sequences", "negative_slope",
-                "momentum", "epsilon", "threshold", "average", "training", "use_bias", "delta",
-                "shuffle", "from_logits", "padding", "keepdims", "activation", "key_dim",
-                "beta_1", "rho", "patience")
-GAP_CALLS = ("Dropout",)  # calls whose first argument is the gap
+# (topic, key, fragment, answer, hint): one gap on an argument that carries the card's idea, in a
+# function of its `Functions:` header. `fragment` is code (part of a line, or of two) with GAP
+# where the answer goes; with the answer put back, its first occurrence in the card's copy-ready
+# code is the gap. Not there, the quiz stops with an error naming the card: drift is caught.
+# tests/test_quiz.py checks that no gap's answer is on its line or in a comment around it.
+GAPS = (
+    ("basics", "activation", "outputs = keras.layers.Dense(1, activation=___)(hidden)",
+     '"sigmoid"', "the output activation of a one-unit binary classifier"),
+    ("activations", "stable-exp", "small = np.exp(___)", "-np.abs(x)",
+     "what the stable sigmoid exponentiates, so that exp never overflows"),
+    ("weight-init", "initializer", 'def build_deep_relu_stack(initializer=___, depth=20',
+     '"he_normal"', "the initializer that keeps a deep ReLU stack's activations at scale"),
+    ("cnn", "pooling", "keras.layers.___((2, 2)),", "MaxPooling2D",
+     "the layer that halves each feature map after the first convolution"),
+    ("cnn", "activation", "keras.layers.Dense(num_classes, activation=___),", '"softmax"',
+     "the head's activation for ten class probabilities"),
+    ("residual", "shortcut", "shortcut = keras.layers.Conv2D(filters, ___, strides=stride)(x)",
+     "1", "the kernel size of the projection that reshapes the shortcut"),
+    ("rnn", "return_sequences", "model.add(keras.layers.SimpleRNN(units, return_sequences=___))",
+     "not last", "which stacked layers hand their whole output sequence on"),
+    ("lstm", "return_sequences", "model.add(keras.layers.LSTM(units, return_sequences=___))",
+     "not last", "which stacked layers hand their whole output sequence on"),
+    ("gru", "return_sequences", "x = keras.layers.Bidirectional(keras.layers.GRU(units, "
+     "return_sequences=___),", "True", "what the GRU must return for a pooling layer to follow"),
+    ("transformer", "residual", "out1 = self.norm1(___)", "inputs + attended",
+     "what the first LayerNormalization normalizes"),
+    ("text", "mask_zero", "def build_text_classifier(vocabulary_size, embed_dim=16, "
+     "num_heads=2, mask_zero=___):", "True", "whether padding id 0 is masked by default"),
+    ("text", "key_dim", "keras.layers.MultiHeadAttention(num_heads, key_dim=___)(x, x)",
+     "embed_dim // num_heads", "each attention head's width"),
+    ("gan", "trainable", "discriminator.trainable = ___", "False",
+     "the discriminator's state inside the model that trains the generator"),
+    ("gan", "negative_slope", "model.add(keras.layers.LeakyReLU(negative_slope=___))",
+     "0.2", "the generator's LeakyReLU slope for x < 0"),
+    ("gan", "beta_1", "model.compile(optimizer=keras.optimizers.Adam(learning_rate="
+     "learning_rate, beta_1=___),", "0.5", "Adam's first-moment decay for GAN training"),
+    ("autoencoder", "reparameterization", "return z_mean + keras.ops.exp(___) * epsilon",
+     "0.5 * z_log_var", "the sample's standard deviation, from the log-variance"),
+    ("autoencoder", "bottleneck", 'code = keras.layers.Dense(___, name="code")(hidden)',
+     "code_size", "the width of the code layer"),
+    ("sequential", "input", "keras.___(shape=(input_dim,)),", "Input",
+     "what opens the Sequential list, so the model is built at once"),
+    ("sequential", "activation", "keras.layers.Dense(num_classes, activation=___),",
+     '"softmax"', "the head's activation"),
+    ("functional", "activation", 'outputs = keras.layers.Dense(num_classes, activation=___, '
+     'name="classes")(hidden)', '"softmax"', "the head's activation"),
+    ("functional", "feature-extractor", "outputs=model.___(layer_name).output)", "get_layer",
+     "how the feature extractor finds an inner layer by name"),
+    ("pytorch", "dim", "return F.log_softmax(x, dim=___)", "1",
+     "the axis of torch's log-softmax over the classes"),
+    ("pytorch", "transpose", 'kernel = weights[f"{name}.weight"].transpose(___)', "2, 3, 1, 0",
+     "the axes that turn torch's (out, in, h, w) kernel into Keras's"),
+    ("custom-training", "zero_grad", "model.___()", "zero_grad",
+     "what the torch step calls before backward()"),
+    ("custom-training", "training",
+     "training=___)\n        return loss_fn(y, predictions), non_trainable", "True",
+     "how the JAX step's pure loss function calls the model"),
+    ("data-pipeline", "adapt", "normalization.___(x_train)", "adapt",
+     "what measures the Normalization layer's mean and variance"),
+    ("data-pipeline", "reshuffle_each_iteration", "dataset.shuffle(len(x), seed=seed, "
+     "reshuffle_each_iteration=___)", "True", "whether tf.data shuffles again every epoch"),
+    ("augmentation", "training", "(augmentation(images, training=___), labels)", "True",
+     "how the tf.data map makes the augmentation layers act"),
+    ("class-imbalance", "class_weight", "return model.fit(x, y, ___, epochs=epochs,",
+     "class_weight=class_weight", "the fit() argument (keyword=value) that weighs each "
+     "example's loss by its class"),
+    ("class-imbalance", "balanced", "return {int(label): ___", "len(y) / (len(classes) * count)",
+     "the balanced weight of a class"),
+    ("optimizers", "beta_2", "beta_1=0.9, beta_2=___)", "0.999",
+     "Adam's second-moment decay"),
+    ("adamw", "decoupled", "decayed = kernel - ___",
+     "learning_rate * weight_decay * kernel", "AdamW's decay, taken outside the gradient"),
+    ("adamw", "penalty", "penalty = ___", "weight_decay / 2",
+     "the L2 strength that makes SGD's penalty equal SGD's weight decay"),
+    ("lr-schedule", "staircase", "staircase=___):", "False",
+     "whether ExponentialDecay decays in steps or smoothly by default"),
+    ("lr-schedule", "schedule", "return keras.optimizers.schedules.___(", "ExponentialDecay",
+     "the schedule class"),
+    ("callbacks", "save_best_only", 'monitor="val_loss", save_best_only=___),', "True",
+     "whether ModelCheckpoint writes only on improvement"),
+    ("callbacks", "min_lr", "patience=patience, min_lr=___),", "1e-5",
+     "the floor of ReduceLROnPlateau's rate"),
+    ("transfer-learning", "trainable", "base.trainable = ___", "False",
+     "the base while only the new head learns"),
+    ("transfer-learning", "batch-norm", "layer.trainable = ___", "False",
+     "the BatchNorm layers while fine-tuning"),
+    ("weight-regularization", "kernel_regularizer", "___=make_regularizer(kind, strength))",
+     "kernel_regularizer", "the Dense argument that adds a penalty on the weights"),
+    ("dropout", "placement", "hidden = keras.layers.___(rate)(hidden)", "Dropout",
+     "the layer between the hidden layer and the head"),
+    ("dropout", "rate", "def build_dropout_model(input_dim=64, units=128, rate=___,", "0.5",
+     "the usual share of hidden units dropped"),
+    ("batch-norm", "use_bias", "hidden = keras.layers.Dense(units, use_bias=___)(inputs)",
+     "False", "the bias of the Dense layer before BatchNormalization"),
+    ("early-stopping", "restore_best_weights", "restore_best_weights=___,", "True",
+     "whether the model ends with its best epoch's weights"),
+    ("early-stopping", "monitor", "monitor=___,", '"val_loss"',
+     "what EarlyStopping watches"),
+    ("losses", "hinge-labels", "y_true = ___", "2 * y_true - 1",
+     "hinge's labels 0/1 mapped to -1/1"),
+    ("metrics", "average", "keras.metrics.F1Score(average=___, threshold=0.5", '"micro"',
+     "the F1 averaging for one sigmoid output"),
+    ("diagnostics", "clipnorm", "def guarded_compile(model, loss, learning_rate=1e-3, "
+     "clipnorm=___,", "1.0", "the largest gradient norm per weight"),
+    ("deployment", "format", "model.export(path, format=___, verbose=False)",
+     '"tf_saved_model"', "the export format TF Serving reads"),
+    ("distributed", "scope", "with strategy.___():",
+     "scope", "where the model must be built and compiled"),
+    ("multi-worker", "global-batch", "loss = keras.ops.sum(squared) / ___",
+     "batch_size", "what each replica divides its summed squared errors by"),
+)
 CONTEXT_LINES = 5
 
 
-def guessable(value):
-    """A literal (True, 0.5, "val_loss") or arithmetic on names (embed_dim // num_heads)."""
-    return isinstance(value, ast.Constant) or (
-        isinstance(value, ast.BinOp) and all(isinstance(node, (ast.Name, ast.Constant))
-                                             for node in (value.left, value.right)))
+class GapDrift(QuizError):
+    """A gap's fragment is no longer in its card's code (the card changed): fix GAPS."""
 
 
 def definition_lines(code):
-    """(first, last) line index of each top-level definition of `code`."""
-    return [(min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1,
-             node.end_lineno - 1)
-            for node in ast.parse(code).body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    """(first, last, docstring's last) line index of each top-level definition of `code`
+    (the docstring's is the definition's first line when it has none)."""
+    found = []
+    for node in ast.parse(code).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+            doc = node.body[0]
+            documented = isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant) \
+                and isinstance(doc.value.value, str)
+            found.append((first, node.end_lineno - 1, doc.end_lineno - 1 if documented else first))
+    return found
 
 
-def gaps_in(code):
-    """(key, line index, start column, end column) of every candidate gap in `code`."""
-    seen = {}
-    for node in ast.walk(ast.parse(code)):
-        if not isinstance(node, ast.Call):
-            continue
-        name = ast.unparse(node.func).rsplit(".", 1)[-1]
-        targets = [(keyword.arg, keyword.value) for keyword in node.keywords
-                   if keyword.arg in GAP_KEYWORDS]
-        if name in GAP_CALLS and node.args:
-            targets.append((name, node.args[0]))
-        for key, value in targets:
-            if value.lineno != value.end_lineno or not guessable(value):
-                continue
-            place = (value.lineno - 1, value.col_offset, value.end_col_offset)
-            text = ast.get_source_segment(code, value)
-            better = key != "activation" or text.strip("'\"") != "relu"
-            if key not in seen or (better and not seen[key][0]) or \
-                    (better == seen[key][0] and place < seen[key][1]):
-                seen[key] = (better, place)
-    return sorted((key, *place) for key, (_, place) in seen.items())
+def gap_place(code, topic, fragment, answer):
+    """(line index, start column, end column) of the answer that `fragment` blanks out."""
+    filled = fragment.replace(GAP, answer)
+    if fragment.count(GAP) != 1 or filled not in code:
+        raise GapDrift(f"card {topic}: the gap {fragment!r} with {answer!r} is no longer in its "
+                       "code; update quiz.GAPS")
+    offset = code.index(filled) + fragment.index(GAP)
+    row = code.count("\n", 0, offset)
+    start = offset - (code.rfind("\n", 0, offset) + 1)
+    return row, start, start + len(answer)
+
+
+def gap_excerpt(code, row, start, end):
+    """The gap's line with GAP in place of the answer, and up to CONTEXT_LINES either side
+    within the same top-level definition; a gap below the docstring is shown without it, since
+    a docstring tends to name the answer."""
+    lines = code.splitlines()
+    top, bottom, doc = next(((first, last, doc) for first, last, doc in definition_lines(code)
+                             if first <= row <= last), (0, len(lines) - 1, 0))
+    first = max(doc + 1 if row > doc else top, row - CONTEXT_LINES)
+    shown_lines = lines[first:min(bottom, row + CONTEXT_LINES) + 1]
+    shown_lines[row - first] = lines[row][:start] + GAP + lines[row][end:]
+    return "\n".join(shown_lines).strip("\n")
 
 
 def gap_questions(cards):
-    for card in cards:
-        code = SnippetSource.of(card).copy_ready(card.functions)
-        lines = code.splitlines()
-        definitions = definition_lines(code)
-        for key, row, start, end in gaps_in(code):
-            answer = lines[row][start:end]
-            top, bottom = next(((first, last) for first, last in definitions
-                                if first <= row <= last), (0, len(lines) - 1))
-            first = max(top, row - CONTEXT_LINES)
-            shown_lines = lines[first:min(bottom, row + CONTEXT_LINES) + 1]
-            shown_lines[row - first] = lines[row][:start] + GAP + lines[row][end:]
-            excerpt = "\n".join(shown_lines).strip("\n")
-            what = f"{key}(...)'s first argument" if key in GAP_CALLS else f"{key}="
-            yield Question(f"fill-the-gap:{card.topic}:{key}", "fill-the-gap", card.topic,
-                           f"Fill the gap ({what}) in the {card.topic} card's tested code.",
-                           excerpt, (), answer, f"{card.title}: {card.summary}")
+    chosen = {card.topic for card in cards}
+    codes = {}
+    for topic, key, fragment, answer, hint in GAPS:
+        if topic not in chosen:
+            continue
+        card = index.find(topic)
+        if topic not in codes:
+            codes[topic] = SnippetSource.of(card).copy_ready(card.functions)
+        code = codes[topic]
+        excerpt = gap_excerpt(code, *gap_place(code, topic, fragment, answer))
+        yield Question(f"fill-the-gap:{topic}:{key}", "fill-the-gap", topic,
+                       f"Fill the gap in the {topic} card's tested code: {hint}.", excerpt, (),
+                       answer, f"{card.title}: {card.summary}")
 
 
 # -- all of them ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ tests/cards/test_quiz_answers.py checks each answer against Keras and NumPy."""
 import io
 import json
 import os
+import re
 import sqlite3
 import sys
 import zipfile
@@ -58,26 +59,95 @@ def test_original_lines_are_verbatim_in_the_sheet_itself():
         assert code in sheet, code
 
 
-def test_spot_the_bug_wrong_options_are_other_families_pitfalls():
-    family_of = {quiz.first_sentence(quiz.pitfall_of(index.find(spot.topic), spot.pitfall)):
-                 spot.family for spot in SPOTS}
+def test_spot_the_bug_answers_say_what_happens_and_wrong_options_are_about_the_same_code():
+    for spot in SPOTS:
+        # what actually happens, by name: the exception or warning, or that there is none
+        assert re.match(r"(\w+(Error|Warning)\b|No error)", spot.answer), spot.answer
+        assert not spot.answer.endswith("...")  # never a cut sentence
+        keys = [key for key, _ in spot.wrong]
+        assert len(keys) == len(set(keys)) == 3, spot  # each one disproved by its key
     for question in ALL:
         if question.kind == "spot-the-bug":
-            families = [family_of[choice] for choice in question.choices]
-            assert len(set(families)) == 4, question.id  # no wrong option is true of the code
-            assert question.why.startswith(question.answer.removesuffix(" ..."))
+            spot = next(spot for spot in SPOTS if question.id.endswith(
+                f"{spot.topic}:{spot.family.replace(' ', '-')}"))
+            assert set(question.choices) == {spot.answer, *(text for _, text in spot.wrong)}
+            assert question.why == quiz.pitfall_of(index.find(spot.topic), spot.pitfall)
+
+
+def test_the_cut_answers_named_in_issue_31_keep_their_failure():
+    answers = {question.id: question.answer for question in ALL}
+    assert answers["spot-the-bug:cnn:input_shape"].startswith(
+        "UserWarning: Do not pass an `input_shape`/`input_dim` argument to a layer")
+    assert answers["spot-the-bug:lr-schedule:schedule-owns-the-rate"].startswith("TypeError")
 
 
 def test_fill_the_gap_answer_restores_the_exact_tested_code():
     gaps = [question for question in ALL if question.kind == "fill-the-gap"]
-    assert {"fill-the-gap:early-stopping:restore_best_weights",
-            "fill-the-gap:transformer:key_dim"} <= {question.id for question in gaps}
+    assert {"fill-the-gap:early-stopping:restore_best_weights", "fill-the-gap:text:key_dim",
+            "fill-the-gap:early-stopping:monitor"} <= {question.id for question in gaps}
     for question in gaps:
         card = index.find(question.topic)
         code = SnippetSource.of(card).copy_ready(card.functions)
         assert question.code.count(quiz.GAP) == 1
         assert question.code.replace(quiz.GAP, question.answer) in code, question.id
         assert quiz.GAP not in code
+
+
+def test_every_card_has_a_gap_and_gaps_are_not_all_activations():
+    gaps = [question for question in ALL if question.kind == "fill-the-gap"]
+    assert {question.topic for question in gaps} == {card.topic for card in index.CARDS}
+    keys = Counter(question.id.split(":")[2] for question in gaps)
+    assert keys["activation"] + keys["padding"] <= len(gaps) // 8, keys
+    assert {"class_weight", "mask_zero", "save_best_only", "restore_best_weights",
+            "negative_slope", "trainable", "batch-norm", "zero_grad"} <= set(keys)
+
+
+def comments_and_docstrings(code):
+    """The comments and the triple-quoted strings of a piece of code (an excerpt may not
+    tokenize: then every '#' to the end of its line)."""
+    import tokenize
+
+    try:
+        return [token.string for token in tokenize.generate_tokens(io.StringIO(code).readline)
+                if token.type == tokenize.COMMENT or (token.type == tokenize.STRING and
+                                                      token.string[:3] in ('"' * 3, "'" * 3))]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return [line[line.index("#"):] for line in code.splitlines() if "#" in line]
+
+
+def test_no_gap_shows_its_answer_on_its_line_or_in_a_comment_around_it():
+    for question in ALL:
+        if question.kind != "fill-the-gap":
+            continue
+        answer = re.compile(r"(?<![\w.])" + re.escape(question.answer.strip("'\"")) + r"(?!\w)")
+        line = next(line for line in question.code.splitlines() if quiz.GAP in line)
+        assert not answer.search(line.replace(quiz.GAP, "")), question.id
+        for text in comments_and_docstrings(question.code):
+            assert not answer.search(text), (question.id, text)
+
+
+def test_a_gap_whose_code_changed_is_an_error_naming_the_card(monkeypatch):
+    monkeypatch.setattr(quiz, "GAPS", (("cnn", "pooling", "keras.layers.___((3, 3)),",
+                                        "MaxPooling2D", "a pooling layer"),))
+    with pytest.raises(quiz.GapDrift, match="card cnn: .* no longer in its code"):
+        quiz.questions([index.find("cnn")])
+
+
+def words(text):
+    return set(re.findall(r"[a-z0-9_]+", text.lower()))
+
+
+def test_a_shared_words_baseline_scores_at_most_40_percent_on_multiple_choice():
+    """Pick the option sharing most words with the question and its code (a tie shares the
+    point): a quiz this guesses well tests reading, not knowing. Chance is 25%."""
+    asked = [question for question in ALL if question.choices]
+    score = 0.0
+    for question in asked:
+        context = words(question.prompt + " " + question.code)
+        shared = {choice: len(words(choice) & context) for choice in question.choices}
+        best = [choice for choice in question.choices if shared[choice] == max(shared.values())]
+        score += (question.answer in best) / len(best)
+    assert score / len(asked) <= 0.40, f"{score:.1f} of {len(asked)}"
 
 
 def test_predict_answers_are_read_from_notes_or_computed():
