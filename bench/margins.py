@@ -1,6 +1,6 @@
 """Each card's margin over its target, worst of seeds 0-4 (issue 17: lean demos keep a margin).
 
-    python bench/margins.py [TOPIC ...] [--seeds N] [--jobs N] [--backend NAME]
+    python bench/margins.py [TOPIC ...] [--seeds N] [--jobs N] [--backend NAME] [--as-written]
 
 Runs `cheatsheet check --json --seed S` once per seed (cards in workers, as a user's check runs
 them) and prints, per card, the worst value of the seeds, its target, the margin and the slowest
@@ -16,10 +16,12 @@ import sys
 SEEDS = 5  # seeds 0-4
 
 
-def check_results(seed, topics=(), jobs=None, backend=None):
+def check_results(seed, topics=(), jobs=None, backend=None, as_written=False):
     """{topic: result} of one `cheatsheet check --json --seed SEED` run in a fresh process."""
     argv = [sys.executable, "-m", "cheatsheet", "check", "--json", "--seed", str(seed), *topics]
-    if jobs:
+    if as_written:  # every card in check's own process, none of check's tuning
+        argv.append("--as-written")
+    elif jobs:
         argv += ["--jobs", str(jobs)]
     if backend:
         argv += ["--backend", backend]
@@ -40,9 +42,10 @@ def margin(value, target, higher_is_better):
     return spare / abs(target) if target else spare
 
 
-def worst_of_seeds(topics=(), seeds=SEEDS, jobs=None, backend=None, show=print):
+def worst_of_seeds(topics=(), seeds=SEEDS, jobs=None, backend=None, show=print,
+                   as_written=False):
     """Print each card's worst seed; return the topics that missed on some seed."""
-    runs = [check_results(seed, topics, jobs, backend) for seed in range(seeds)]
+    runs = [check_results(seed, topics, jobs, backend, as_written) for seed in range(seeds)]
     show(f"{'topic':<22} {'worst':>10} {'target':>10} {'margin':>8} {'slowest s':>9}  "
          f"(seeds 0-{seeds - 1})")
     missed = []
@@ -76,9 +79,12 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=SEEDS)
     parser.add_argument("--jobs", type=int)
     parser.add_argument("--backend")
+    parser.add_argument("--as-written", action="store_true",
+                        help="run the cards with none of check's tuning")
     args = parser.parse_args(argv)
     os.chdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    missed = worst_of_seeds(args.topics, args.seeds, args.jobs, args.backend)
+    missed = worst_of_seeds(args.topics, args.seeds, args.jobs, args.backend,
+                            as_written=args.as_written)
     if missed:
         print(f"missed on some seed: {', '.join(missed)}")
     return 1 if missed else 0

@@ -30,12 +30,12 @@ def version_of(name):
     return None
 
 
-def run_backend(name, topics=(), seed=0, timeout=1800):
+def run_backend(name, topics=(), seed=0, timeout=1800, as_written=False):
     """{status: ran | not installed | broken, ...} for one backend's `check --json` run."""
     if importlib.util.find_spec(MODULES[name]) is None:
         return {"status": "not installed", "install": BACKEND_INSTALL[name]}
     command = [sys.executable, "-m", "cheatsheet", "check", "--backend", name, "--json",
-               "--seed", str(seed), *topics]
+               "--seed", str(seed), *(["--as-written"] if as_written else []), *topics]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
     env.pop("KERAS_BACKEND", None)  # --backend decides
     try:
@@ -51,14 +51,14 @@ def run_backend(name, topics=(), seed=0, timeout=1800):
     return {"status": "ran", **report}
 
 
-def grid(cards, topics=(), seed=0, progress=None):
+def grid(cards, topics=(), seed=0, progress=None, as_written=False):
     """The report of every backend: {"environment": ..., "cards": [{topic, backends}]}."""
     environment = {"python": sys.version.split()[0], "keras": version_of("keras"), "backends": {}}
     rows = {card.topic: {"topic": card.topic, "backends": {}} for card in cards}
     for name in BACKENDS:
         if progress:
             progress(f"running the cards on {name} ...")
-        run = run_backend(name, topics, seed)
+        run = run_backend(name, topics, seed, as_written=as_written)
         column = {"status": run["status"], "version": version_of(name)}
         if run["status"] == "ran":
             column["seconds"] = round(sum(result["seconds"]["total"]

@@ -4,7 +4,6 @@ Each plot is `draw_<name>(figure, seed)`; PLOTS maps the names people type to th
 PLOTS to build its help, so this module imports Matplotlib, NumPy and the cards only when drawing.
 """
 
-import contextlib
 import io
 import os
 import sys
@@ -227,17 +226,10 @@ def image_format(path):
     return IMAGE_FORMATS[extension[1:]]
 
 
-def image_bytes(name, format="png", seed=0, quick=True, **options):
-    """The plot as an image file's bytes, in one of IMAGE_FORMATS' formats.
-
-    `quick`: a plot that trains a card (gan's grid, learning curves) does so with
-    runner.quick_tensorflow(), as the CLI's `run` does; %cheat passes False: the kernel's own
-    settings."""
-    from .runner import quick_tensorflow
-
+def image_bytes(name, format="png", seed=0, **options):
+    """The plot as an image file's bytes, in one of IMAGE_FORMATS' formats."""
     buffer = io.BytesIO()
-    with quick_tensorflow() if quick else contextlib.nullcontext():
-        figure = figure_for(name, seed=seed, **options)
+    figure = figure_for(name, seed=seed, **options)
     figure.savefig(buffer, format=format, dpi=100)
     return buffer.getvalue()
 

@@ -213,8 +213,8 @@ def run_report(result, figure):
     lines = [
         f"built       {params:,} parameters" if params else "built       no trainable model",
         f"result      {figure}: {'met' if result['status'] == 'ok' else 'MISSED'}",
-        f"time        import {seconds['import']:.1f} s · build {seconds['build']:.1f} s · "
-        f"training {seconds['train']:.1f} s · total {seconds['total']:.1f} s",
+        f"time        import {seconds['import']:.1f} s · demo {seconds['demo']:.1f} s · "
+        f"total {seconds['total']:.1f} s",
     ]
     if result.get("plot"):
         lines.append(f"plot        saved to {result['plot']}")
@@ -245,11 +245,14 @@ def check_header(environment):
            != environment["devices"] else "")
         + " · "
         f"Keras imported in {environment['import_seconds']:.1f} s",
+        *([environment["tuning"]] if environment.get("tuning") else []),
         "",
         CHECK_COLUMNS.format(topic="topic", status="status", seconds="seconds", result="result"),
     ])
 
 
 def check_row(result, figure):
-    return CHECK_COLUMNS.format(topic=result["topic"], status=result["status"],
-                                seconds=f"{result['seconds']['total']:.1f}", result=figure)
+    """A card's row; a card whose process crashed adds the last lines of its stderr below it."""
+    row = CHECK_COLUMNS.format(topic=result["topic"], status=result["status"],
+                               seconds=f"{result['seconds']['total']:.1f}", result=figure)
+    return "\n".join([row, *(f"{'':<23}| {line}" for line in result.get("stderr", ()))])

@@ -1,6 +1,7 @@
-"""Run card demos: import TensorFlow once and quietly, seed, time, and judge each result.
+"""Run card demos: import Keras once, run a card's demo, time it, and judge its figure.
 
-Only `run`, `check` and `plot` come here; lookups never do, so they never pay for TensorFlow.
+Only `run`, `check`, `plot` and %cheat come here; lookups never do, so they never pay for Keras.
+A demo runs as its card's file is written; only check's own processes tune it (tuning.py).
 """
 
 import contextlib
@@ -24,41 +25,6 @@ PACKAGE_OF = {"sklearn": "scikit-learn",
               "jax": "'keras-cheatsheet[jax]'", "jaxlib": "'keras-cheatsheet[jax]'",
               "torch": "torch --index-url https://download.pytorch.org/whl/cpu",
               "genanki": "'keras-cheatsheet[anki]'", "IPython": "'keras-cheatsheet[notebook]'"}
-
-
-@contextlib.contextmanager
-def quiet_stderr(keep_python=False):
-    """Send file descriptor 2 to /dev/null: TensorFlow's C++ start-up lines bypass Python and
-    ignore TF_CPP_MIN_LOG_LEVEL ('All log messages before absl::InitializeLog()', oneDNN, CUDA).
-
-    `keep_python`: Python's own sys.stderr (warnings, a demo's messages) still reaches the real
-    stderr, as `run` wants; only what C++ libraries (TensorFlow, LiteRT) write to it is lost."""
-    if sys.stderr is not None:
-        sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    python_stderr = sys.stderr
-    if keep_python and python_stderr is not None and is_descriptor(python_stderr, 2):
-        sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1,
-                               encoding=python_stderr.encoding, errors="backslashreplace")
-    try:
-        yield
-    finally:
-        if sys.stderr is not python_stderr:
-            sys.stderr.close()
-            sys.stderr = python_stderr
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
-def is_descriptor(stream, number):
-    """Whether a stream writes to that file descriptor (not so for pytest's capture, say)."""
-    try:
-        return stream.fileno() == number
-    except (AttributeError, OSError, ValueError):
-        return False
 
 
 # How to install each Keras backend's library: this package's extra for it; for torch, the torch
@@ -99,113 +65,30 @@ def chosen_backend(backend=None):
 
 
 def load_keras(command="run", backend=None):
-    """Import Keras 3 (and its backend) once, or explain in one line how to install it."""
+    """Import Keras 3 (and its backend) once, as a learner's script does, or explain in one
+    line why it cannot be imported."""
     if backend is not None:
         choose_backend(backend)
     if "keras" in sys.modules:
         return sys.modules["keras"]
     started = time.perf_counter()
-    if not os.environ.get("TF_CPP_MIN_LOG_LEVEL"):  # quiet the C++ logs after start-up too
-        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     try:
-        with quiet_stderr(), optional_imports_left_for_later():
-            import keras
-    except ImportError as error:
-        raise missing_library(command, getattr(error, "name", None) or "tensorflow") from None
-    import logging
-
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # e.g. tf.function retracing advice
+        import keras
+    except ModuleNotFoundError as error:  # Keras or its backend's library is not installed
+        raise missing_library(command, error.name or "tensorflow") from None
+    except ImportError as error:  # installed, but broken (a shared library missing, say)
+        raise CheatsheetError(f"'{command}' cannot import Keras: {import_reason(error)}") from None
     _import_seconds["keras"] = time.perf_counter() - started
     return keras
 
 
-# Libraries that Keras, or TensorFlow under it, import at start-up when they are installed, for a
-# feature no card's run uses: TensorFlow's TFLite module imports jax for its JAX converter (`from
-# jax import jit`, 0.65 s), Keras's image gallery imports matplotlib.pyplot (0.4 s). Every Keras
-# import in check's workers, run, plot and the card tests paid both.
-LEFT_FOR_LATER = ("jax", "matplotlib")
-
-
-@contextlib.contextmanager
-def optional_imports_left_for_later():
-    """Import Keras as if LEFT_FOR_LATER were not installed (a `None` in sys.modules fails
-    their import), then make them importable again: `import jax` or matplotlib works as usual
-    afterwards. What Keras or TensorFlow set aside stays off in this process: TFLite's JAX
-    converter and keras.visualization's image gallery. One already imported is left alone, and
-    jax is not held back on the JAX backend, which needs it at once."""
-    held = [name for name in LEFT_FOR_LATER if name not in sys.modules
-            and not (name == "jax" and chosen_backend() == "jax")]
-    for name in held:
-        sys.modules[name] = None
-    try:
-        yield
-    finally:
-        for name in held:
-            if sys.modules.get(name, "absent") is None:
-                del sys.modules[name]
-
-
-# A directory whose only file is a sitecustomize.py: first on PYTHONPATH, every Python started
-# there leaves LEFT_FOR_LATER for later at its first `import keras`, however that import comes.
-CHILD_STARTUP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child_startup")
-
-
-def keras_lean_in_processes_started_with(environment):
-    """Put CHILD_STARTUP first on PYTHONPATH in `environment` (a dict of environment
-    variables), once, the user's entries after it as they were: a process started with it,
-    and every process it starts in turn, imports Keras as load_keras does here."""
-    existing = environment.get("PYTHONPATH")
-    entries = [entry for entry in (existing.split(os.pathsep) if existing else [])
-               if entry != CHILD_STARTUP]
-    environment["PYTHONPATH"] = os.pathsep.join([CHILD_STARTUP, *entries])
-
-
-@contextlib.contextmanager
-def started_processes_import_keras_lean():
-    """While a demo runs for `run` or `check`, the processes it starts import Keras as this one
-    did (keras_lean_in_processes_started_with); PYTHONPATH is put back after. multi-worker's
-    two workers each imported Keras with jax and matplotlib in 3.7-4.4 s, against 3.1-3.3 s
-    without, and `check multi-worker` took the card 4.4-5.0 s against 5.5-6.8 s (four runs
-    each, ABBA order). Not for %cheat, which leaves a kernel's environment alone, nor for the
-    card tests, which call the demos themselves: a learner's copy of a card starts its
-    processes with the learner's environment."""
-    before = os.environ.get("PYTHONPATH")
-    keras_lean_in_processes_started_with(os.environ)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = before
-
-
-class KerasImportedLean:
-    """A finder on sys.meta_path (child_startup/sitecustomize.py puts it there) that runs the
-    process's first `import keras`, wherever it is written (a card's own script, say), inside
-    optional_imports_left_for_later(), as load_keras does; it finds nothing itself."""
-
-    def __init__(self):
-        self.finding = False
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "keras" or self.finding:
-            return None
-        self.finding = True
-        try:
-            spec = importlib.util.find_spec(name)  # the finders after this one
-        finally:
-            self.finding = False
-        exec_module = getattr(spec and spec.loader, "exec_module", None)
-        if exec_module is None:
-            return spec
-
-        def exec_module_lean(module):
-            with optional_imports_left_for_later():
-                exec_module(module)
-
-        spec.loader.exec_module = exec_module_lean  # this loader loads keras/__init__.py only
-        return spec
+def import_reason(error):
+    """The line of an ImportError that says why: TensorFlow's own message spans many lines (a
+    traceback of its native runtime, then advice), and names the missing library on one."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    return next((line for line in reversed(lines) if "Error:" in line), lines[0])
 
 
 def missing_library(command, missing):
@@ -319,16 +202,15 @@ def unsupported(card, backend):
             "seconds": {"import": 0.0, "total": 0.0}}
 
 
-def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
+def run_card(card, seed=0, verbose=0, tuned=False, quiet=False):
     """Run one card's demo and return a plain result dict (never raises for a failing card).
 
-    `quiet` hides what the demo's libraries print on stderr (LiteRT's C++ INFO lines, say):
-    `check` wants one table, and a failure still reaches it as the result's error. `run` passes
-    quiet="c++": the C++ lines go, Python's own warnings stay. `quick`: the demo runs with
-    quick_tensorflow(), and the processes it starts import Keras without LEFT_FOR_LATER
-    (started_processes_import_keras_lean), as the CLI's commands want; a Jupyter kernel's
-    %cheat keeps its own settings.
+    `tuned`: the demo runs inside tuning.tuned_demo(), as check's own processes run it; `run`,
+    `plot` and %cheat leave it False and run the card as its file is written. `quiet` hides
+    what C++ libraries print on stderr (check's table, in check's own process).
     """
+    from . import tuning
+
     result = {"topic": card.topic, "title": card.title}
     try:
         module = load_card_module(card)
@@ -340,10 +222,9 @@ def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
     try:
         with contextlib.ExitStack() as settings:
             if quiet:
-                settings.enter_context(quiet_stderr(keep_python=quiet == "c++"))
-            if quick:
-                settings.enter_context(quick_tensorflow())
-                settings.enter_context(started_processes_import_keras_lean())
+                settings.enter_context(tuning.quiet_stderr())
+            if tuned:
+                settings.enter_context(tuning.tuned_demo())
             outcome = module.demo(seed=seed, verbose=verbose)
     except Exception as error:  # a broken card: report it and let `check` go on
         result.update(status="error", error=f"{type(error).__name__}: {error}",
@@ -361,78 +242,11 @@ def run_card(card, seed=0, verbose=0, quiet=False, quick=True):
         target=outcome["target"],
         higher_is_better=outcome["higher_is_better"],
         params=outcome.get("params"),
-        seconds={
-            "import": imported,
-            "build": outcome.get("build_seconds", 0.0),
-            "train": outcome.get("train_seconds", 0.0),
-            "total": imported + ran,
-        },
+        seconds={"import": imported, "demo": ran, "total": imported + ran},
         history=outcome.get("history"),
         outcome=outcome,
     )
     return result
-
-
-@contextlib.contextmanager
-def quick_tensorflow():
-    """While a demo runs, TensorFlow's graph optimiser (Grappler) off on the TensorFlow backend,
-    and tf.data untuned on any (untuned_datasets); both as they were after.
-
-    Grappler rewrites each graph function when it is first run, tf.data's functions each
-    time an epoch makes its iterator. For models of a few thousand weights its passes cost
-    more than they save: on 2 cores the 30 TensorFlow demos took 37.9-44.2 s in one process
-    with it and 32.0-36.2 s without (four runs each). Figures stay within their targets
-    either way, on seeds 0-4 (bench/margins.py runs check, so this way); a chaotic one can
-    move (gan's distance at seed 0: 0.124 with it, 0.108 without). The options come back, so
-    a process that goes on (a test's, a notebook's) keeps its own.
-    """
-    keras = sys.modules.get("keras")
-    if keras is None or keras.config.backend() != "tensorflow":
-        with untuned_datasets():  # a JAX or PyTorch demo may still feed fit from tf.data
-            yield
-        return
-    import tensorflow as tf
-
-    before = tf.config.optimizer.get_experimental_options().get("disable_meta_optimizer", False)
-    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
-    try:
-        with untuned_datasets():
-            yield
-    finally:
-        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": before})
-
-
-@contextlib.contextmanager
-def untuned_datasets():
-    """tf.data's autotuning off, in the block, for every dataset that leaves it unset: iterating
-    one iterates it with the option off. Nothing is done if TensorFlow is not loaded.
-
-    Autotuning starts a thread for every iterator, and ending the iterator waits for that
-    thread. On a busy core, as each of check's workers' is, the thread sleeps out its timer
-    (about 17 ms): it wakes for the cancel before TensorFlow 2.21 marks the iterator cancelled,
-    and waits again. fit() ends two iterators an epoch: the 30 demos in one process on one
-    core took 35.8 s with autotuning (30.4 s of CPU) and 28.2 s without (28.1 s). It tunes
-    buffer sizes and parallelism, never what the data are or their order: every card's check
-    figure came out the same to the last digit. The card tests run this way too.
-    """
-    tf = sys.modules.get("tensorflow")
-    if tf is None:
-        yield
-        return
-    iterate = tf.data.Dataset.__iter__
-    untuned = tf.data.Options()
-    untuned.autotune.enabled = False
-
-    def iterate_untuned(dataset):
-        if dataset.options().autotune.enabled is None:  # a dataset's own choice stands
-            dataset = dataset.with_options(untuned)
-        return iterate(dataset)
-
-    tf.data.Dataset.__iter__ = iterate_untuned
-    try:
-        yield
-    finally:
-        tf.data.Dataset.__iter__ = iterate
 
 
 def prepare(cards):

@@ -10,26 +10,23 @@ out, so no process outlives `check`. Cards in ALONE need the whole machine: they
 alone, in the first worker, the only one that prepared them when it started.
 """
 
-import gc
 import json
 import os
 import selectors
 import signal
 import subprocess
 import sys
+import tempfile
+
+from . import tuning
 
 # Cards that start processes or split the devices of their own: they run alone, after the
 # others, in a worker whose prepare() for them came before Keras's first op.
 ALONE = frozenset({"distributed", "multi-worker"})
 MAX_DEFAULT_JOBS = 4  # each worker holds its own Keras, ~0.6 GiB: more cores, not more memory
-# XLA (JAX's compiler; TensorFlow's on a GPU) at LLVM optimisation level 0. The demos' models
-# are tiny: XLA spent longer compiling their code than running it. On 2 cores, `check
-# --backend jax` took 91 s with XLA's defaults, 58 s at level 0, and 41 s when JAX's CPU
-# fusions are also emitted the older, quicker way; the cards' figures stay within their targets.
-QUICK_XLA_COMPILE = "--xla_backend_optimization_level=0"
-# XLA aborts the process on a flag it does not know, so this one goes only to JAX workers, on
-# the jaxlib releases it was measured on (major.minor).
-QUICK_JAX_CPU_COMPILE = {"0.10": "--xla_cpu_use_fusion_emitters=false"}
+# The last lines of a crashed worker's stderr that its row shows: an XLA abort, a missing shared
+# library, a fatal TensorFlow check.
+STDERR_LINES = 8
 
 
 def default_jobs():
@@ -38,7 +35,12 @@ def default_jobs():
 
 
 class WorkerError(Exception):
-    """A worker that could not start, or stopped before it answered."""
+    """A worker that could not start, or stopped before it answered; `stderr` holds the last
+    lines it wrote there."""
+
+    def __init__(self, message, stderr=()):
+        super().__init__(message)
+        self.stderr = list(stderr)
 
 
 class Worker:
@@ -46,15 +48,16 @@ class Worker:
 
     def __init__(self, backend=None, prepare=(), threads=None):
         package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        environment = dict(os.environ)
-        set_worker_defaults(environment, threads, backend)
+        environment = tuning.worker_environment(dict(os.environ), threads, backend)
         environment["PYTHONPATH"] = os.pathsep.join(
             [package_root, *filter(None, [environment.get("PYTHONPATH")])])
         if backend:
             environment["KERAS_BACKEND"] = backend
+        # Its stderr goes to a file of its own, kept for a card that crashes the process.
+        self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cheatsheet.workers", *prepare],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
             text=True, encoding="utf-8", env=environment, start_new_session=True)
         self.topic = None  # the card it is running
 
@@ -67,9 +70,15 @@ class Worker:
         """The worker's next answer, or WorkerError if it stopped instead."""
         line = self.process.stdout.readline()
         if not line:
-            status = self.process.wait()
-            raise WorkerError(f"the worker process stopped (exit status {status})")
+            raise WorkerError(stopped(self.process.wait()), self.stderr_tail())
         return json.loads(line)
+
+    def stderr_tail(self, lines=STDERR_LINES):
+        """The last lines the worker wrote to its stderr (TensorFlow's own reason, say)."""
+        # pread: the worker shares this file's offset, which a seek here would move
+        descriptor = self.stderr.fileno()
+        text = os.pread(descriptor, os.fstat(descriptor).st_size, 0).decode("utf-8", "replace")
+        return [line.rstrip() for line in text.splitlines() if line.strip()][-lines:]
 
     def stop(self):
         """End the worker, politely if it is idle, by force if not; reap it either way."""
@@ -80,48 +89,24 @@ class Worker:
             except (OSError, subprocess.TimeoutExpired):
                 self.process.kill()
                 self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
+        for stream in (self.process.stdin, self.process.stdout, self.stderr):
             try:
                 stream.close()
             except OSError:
                 pass
 
 
-def threads_per_worker(count):
-    """Each worker's share of the cores for its OpenMP threads (PyTorch's). Idle OpenMP threads
-    spin, so two workers with a thread per core each starve one another: on 2 cores, `check
-    --backend torch --jobs 2 gru rnn` took gru from 0.3 s to 44 s, and 2.2 s with one apiece.
-    TensorFlow's threads are left alone: one apiece within an op (TF_NUM_INTRAOP_THREADS=1)
-    made no difference beyond noise to `check` (30.4 s against 30.5 s, median of three each),
-    and one apiece to run a graph's ops (TF_NUM_INTEROP_THREADS=1) was no quicker either: run
-    in ABBA order, 29.8-36.3 s (median 33.5) against 29.8-34.9 s (median 30.7)."""
-    return max(1, (os.cpu_count() or 1) // count)
-
-
-def set_worker_defaults(environment, threads, backend=None):
-    """A worker's defaults in `environment` (a dict of environment variables), for check's
-    workers and pytest-xdist's alike: its share of the cores for OpenMP threads
-    (threads_per_worker says why) and XLA's quick compile for its Keras backend (`backend`,
-    else the environment's KERAS_BACKEND). A value the user set wins."""
-    if threads:
-        environment.setdefault("OMP_NUM_THREADS", str(threads))
-    environment.setdefault("XLA_FLAGS", xla_flags(backend or environment.get("KERAS_BACKEND")))
-
-
-def xla_flags(backend):
-    """XLA_FLAGS for a worker on `backend`: the quick LLVM level everywhere, and on JAX the
-    quick fusions too where this jaxlib is known to accept the flag."""
-    flags = [QUICK_XLA_COMPILE]
-    if backend == "jax":
-        import importlib.metadata
-
+def stopped(status):
+    """What a worker's exit status says: a signal by name (SIGKILL is what the kernel's
+    out-of-memory killer sends; SIGABRT, an abort such as XLA's on a flag it does not know)."""
+    if status < 0:
         try:
-            release = ".".join(importlib.metadata.version("jaxlib").split(".")[:2])
-        except importlib.metadata.PackageNotFoundError:
-            release = None
-        if release in QUICK_JAX_CPU_COMPILE:
-            flags.append(QUICK_JAX_CPU_COMPILE[release])
-    return " ".join(flags)
+            name = signal.Signals(-status).name
+        except ValueError:
+            name = f"signal {-status}"
+        hint = " (out of memory?)" if name == "SIGKILL" else ""
+        return f"the worker process was killed by {name}{hint}"
+    return f"the worker process stopped (exit status {status})"
 
 
 def start(backend=None, prepare=(), count=1, threads=None):
@@ -131,7 +116,7 @@ def start(backend=None, prepare=(), count=1, threads=None):
     into two logical devices, and the other demos ran 5-13% slower in a process split so (all
     32 in one process, beside a process running them unsplit: four pairs, all slower)."""
     started = []
-    threads = threads or threads_per_worker(count)
+    threads = threads or tuning.threads_per_worker(count)
     try:
         for number in range(count):
             started.append(Worker(backend, prepare if number == 0 else (), threads))
@@ -145,7 +130,9 @@ def start(backend=None, prepare=(), count=1, threads=None):
         for worker in started:
             worker.stop()
         raise WorkerError(errors[0])
-    return started, answers[0]["environment"]
+    environment = answers[0]["environment"]
+    environment["tuning"] = tuning.describe(count, environment["backend"])
+    return started, environment
 
 
 def run(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None):
@@ -169,7 +156,7 @@ def run(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None)
         # The first worker prepares the ALONE cards (before Keras's first op) and runs them at
         # the end, without importing Keras again; it takes its share of the others till then.
         count = max(1, min(jobs, len(parallel)))
-        threads = threads_per_worker(count)  # replacements get the same share
+        threads = tuning.threads_per_worker(count)  # replacements get the same share
         started, environment = start(backend, prepare=alone, count=count, threads=threads)
         workers += started
         if on_environment is not None:
@@ -237,12 +224,13 @@ def _run_parallel(workers, topics, backend, seed, done, threads=None):
 
 
 def lost(topic, error):
-    """The result of a card whose worker stopped under it."""
+    """The result of a card whose worker stopped under it, with the last lines of its stderr."""
     from . import index
 
     card = index.find(topic)
     return {"topic": topic, "title": card.title if card else topic, "status": "error",
-            "error": str(error), "seconds": {"import": 0.0, "total": 0.0}}
+            "error": str(error), "stderr": error.stderr,
+            "seconds": {"import": 0.0, "total": 0.0}}
 
 
 def serve(prepare_topics):
@@ -263,19 +251,13 @@ def serve(prepare_topics):
         keras = runner.load_keras("check")
         runner.prepare([index.find(topic) for topic in prepare_topics])
         answer({"environment": runner.environment()})
-        # Every demo first calls keras.utils.set_random_seed, which imports TensorFlow wherever
-        # it is installed, on any backend (to seed tf.data): on JAX and PyTorch, here instead,
-        # so that gc.freeze() covers it too.
-        keras.utils.set_random_seed(0)
-        # Python's full garbage collections walked Keras's and TensorFlow's ~430,000 objects
-        # each time; frozen, they are skipped: 1.4 s of 32 demos' collections became 0.5 s.
-        gc.freeze()
+        tuning.settle_after_import(keras)
     except CheatsheetError as error:
         answer({"error": str(error)})
         return 1
     for line in sys.stdin:
         request = json.loads(line)
-        result = runner.run_card(index.find(request["topic"]), seed=request["seed"], quiet=True)
+        result = runner.run_card(index.find(request["topic"]), seed=request["seed"], tuned=True)
         answer({key: value for key, value in runner.json_ready(result).items()
                 if key != "history"})
     return 0

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from cheatsheet.workers import set_worker_defaults, threads_per_worker
+from cheatsheet.tuning import threads_per_worker, worker_environment
 
 # Before anything imports TensorFlow: no C++ start-up chatter in test output.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # Before anything imports torch or jax: the tests' processes compile quickly with XLA, and
 # pytest-xdist's workers share the cores for PyTorch's OpenMP threads, as check's workers do
-# (set_worker_defaults), and so do their subprocesses.
+# (tuning.worker_environment), and so do their subprocesses. The test harness's processes, not a
+# learner's: the cards themselves run as written.
 XDIST_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
-set_worker_defaults(os.environ, threads_per_worker(XDIST_WORKERS) if XDIST_WORKERS else None)
+worker_environment(os.environ, threads_per_worker(XDIST_WORKERS) if XDIST_WORKERS else None)
 
 REPO = Path(__file__).resolve().parent.parent
 

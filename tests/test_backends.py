@@ -77,7 +77,7 @@ def fake_runs(monkeypatch, runs):
     """backends.run_backend answering from `runs`: {backend: run report}; no subprocess."""
     from cheatsheet import backends
 
-    def run_backend(name, topics=(), seed=0, timeout=0):
+    def run_backend(name, topics=(), seed=0, timeout=0, as_written=False):
         run = runs[name]
         if run.get("status") != "ran":
             return run

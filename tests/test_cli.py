@@ -294,13 +294,13 @@ FUZZ_WORDS = ["--json", "--color", "always", "never", "--code", "--seed", "0", "
               "--help", "--version", "-", "", "cnn", "losses", "activations", "learning-curves",
               "gan", "a.png", "a.svg", "a.gif", "x.py", "sub/", "missing/x.py", "/dev/null",
               "/dev/full", "--", "-x", "\x00", "é", "\u202e", "\n", "--backend", "jax", "torch",
-              "nosuch", "--all-backends", "--jobs", "1", "2", "0"]
+              "nosuch", "--all-backends", "--jobs", "1", "2", "0", "--as-written"]
 
 
 def fake_result(card, **_options):
     return {"topic": card.topic, "title": card.title, "status": "ok", "metric": "figure",
             "value": 1.0, "target": 1.0, "higher_is_better": True, "params": 1,
-            "seconds": {"import": 0.0, "build": 0.0, "train": 0.0, "total": 0.0},
+            "seconds": {"import": 0.0, "demo": 0.0, "total": 0.0},
             "history": {"loss": [1.0, 0.5]}, "outcome": {"history": {"loss": [1.0, 0.5]}}}
 
 
@@ -315,9 +315,11 @@ def no_training(monkeypatch):
 
     from cheatsheet import backends, plots, runner, workers
 
-    keras = SimpleNamespace(config=SimpleNamespace(backend=lambda: "tensorflow"))
+    keras = SimpleNamespace(config=SimpleNamespace(backend=lambda: "tensorflow"),
+                            utils=SimpleNamespace(set_random_seed=lambda seed: None))
     monkeypatch.setattr(runner, "load_keras", lambda command="run", backend=None: keras)
-    monkeypatch.setattr(backends, "grid", lambda cards, topics=(), seed=0, progress=None: {
+    monkeypatch.setattr(backends, "grid", lambda cards, topics=(), seed=0, progress=None,
+                        as_written=False: {
         "environment": {"python": "3", "keras": "3", "backends": {}}, "cards": []})
 
     def in_workers(topics, jobs, backend=None, seed=0, on_environment=None, on_result=None):

@@ -139,13 +139,20 @@ MAGIC_CELLS = [
     "%cheat run activations",
     "%cheat check activations",
     "import matplotlib\nprint(matplotlib.get_backend())",
+    "%cheat run cnn",
+    # Issue 30: the kernel's Keras was imported by %cheat run as a learner's import would be,
+    # so its image gallery still finds matplotlib.
+    "import keras, numpy as np\n"
+    "keras.visualization.plot_image_gallery(np.random.rand(2, 8, 8, 3), rows=1, cols=2)\n"
+    "print('gallery drawn')",
 ]
 
 
 @pytest.mark.slow
 def test_every_magic_in_a_kernel(tmp_path):
     cells, payloads = execute(MAGIC_CELLS, tmp_path)
-    (load, show, search, listing, insert, full, unknown, heavy, run, check, backend) = cells
+    (load, show, search, listing, insert, full, unknown, heavy, run, check, backend, run_cnn,
+     gallery) = cells
     for cell in cells:
         assert not outputs_of(cell, "error"), (cell.source, cell.outputs)  # never a traceback
     assert load.outputs == []
@@ -183,3 +190,5 @@ def test_every_magic_in_a_kernel(tmp_path):
     assert '<td class="ok">ok</td>' in table["text/html"]
     assert text_of(check).strip() == "1 of 1 cards met their targets"
     assert "inline" in text_of(backend).lower()  # our plot left the learner's backend alone
+    assert "held-out accuracy" in outputs_of(run_cnn, "display_data")[0].data["text/plain"]
+    assert text_of(gallery).strip() == "gallery drawn"

@@ -5,11 +5,13 @@ import pytest
 
 from cheatsheet import index
 from cheatsheet.cardfile import BACKENDS
-from cheatsheet.runner import load_keras, untuned_datasets
+from cheatsheet.runner import load_keras
+from cheatsheet.tuning import quiet_stderr, untuned_datasets
 
 # Imported here first, with file descriptor 2 silenced: TensorFlow's C++ start-up lines ignore
 # TF_CPP_MIN_LOG_LEVEL and would otherwise open every test run's output.
-keras = load_keras("the card tests")
+with quiet_stderr():
+    keras = load_keras("the card tests")
 BACKEND = keras.config.backend()  # KERAS_BACKEND, read once at that import
 
 # Issue 12: the same card tests run on every backend (make test-backends), two ways.
@@ -25,7 +27,7 @@ ONLY = {f"{name}_only": name for name in BACKENDS}
 
 @pytest.fixture(scope="module", autouse=True)
 def datasets_untuned():
-    """tf.data's autotuning off for each card test module (runner.untuned_datasets says why):
+    """tf.data's autotuning off for each card test module (tuning.untuned_datasets says why):
     with one pytest worker per core, ending an iterator waited out a 17 ms timer, twice an
     epoch. It tunes buffer sizes and parallelism, never the data, so every figure is as with
     it on. Per module, not per session: a top-level test after it keeps TensorFlow's default."""
