@@ -20,7 +20,7 @@ in total), which is the same as passing `sample_weight=` with that weight per ex
 weights can also weigh single examples. The weighted loss Keras reports is sum(w * loss) / n,
 divided by the number of examples, not by the sum of the weights. Weights move the decision
 boundary toward the common class: on the demo's 95/5 problem, minority recall at threshold 0.5,
-measured on held-out data, rises from about 0.25 to 0.75-0.8 (precision falls). The other
+measured on held-out data, rises from 0.25 to 0.76 at seed 0 (precision falls). The other
 lever is the threshold itself: keep the plain model and pick the threshold on validation data
 from the precision-recall curve (best_threshold maximizes F1). Judge with precision, recall and
 PR-AUC (`keras.metrics.AUC(curve="PR")`), which ignore the easy majority, never with accuracy.
@@ -32,14 +32,13 @@ PR-AUC (`keras.metrics.AUC(curve="PR")`), which ignore the easy majority, never 
 - Keras 3 divides the weighted loss by the batch size, not by the sum of the weights, so class
   weights also change the loss's scale (and the effective learning rate); "balanced" weights
   keep their mean at 1. `reduction="mean_with_sample_weight"` divides by the weights' sum.
-- `class_weight` keys are the integer labels (0, 1) and every class needs one. fit() takes it
-  with arrays, a PyDataset or tf.data, but raises ValueError for a plain Python generator:
-  yield (x, y, sample_weight) batches instead.
+- `class_weight` keys are the integer labels (0, 1). A class left out is not refused: it
+  silently weighs 1.0, so `{1: 19.0}` means `{0: 1.0, 1: 19.0}`. fit() takes the dict with
+  arrays, a PyDataset or tf.data, but raises ValueError for a plain Python generator: yield
+  (x, y, sample_weight) batches instead.
 - Metrics in `metrics=` are not weighted; `weighted_metrics=` are. The `loss` in the history is
   the weighted one, so it cannot be compared with an unweighted run's.
 """
-
-import time
 
 import keras
 import numpy as np
@@ -76,7 +75,6 @@ def build_classifier(input_dim=8):
                   metrics=[keras.metrics.Precision(name="precision"),
                            keras.metrics.Recall(name="recall"),
                            keras.metrics.AUC(curve="PR", name="pr_auc")])  # not accuracy
-    model.optimizer.build(model.trainable_variables)  # slots now, not in fit's first trace
     return model
 
 
@@ -99,12 +97,9 @@ def demo(seed=0, verbose=0, class_weight="balanced"):
     keras.utils.set_random_seed(seed)
     x_train, x_test, y_train, y_test = make_imbalanced_data(seed=seed)
     weights = balanced_class_weights(y_train) if class_weight == "balanced" else class_weight
-    started = time.perf_counter()
     model = build_classifier(input_dim=x_train.shape[1])
-    built = time.perf_counter()
     history = train_classifier(model, x_train, y_train, class_weight=weights, verbose=verbose)
-    trained = time.perf_counter()
-    probabilities = keras.ops.convert_to_numpy(model(x_test))[:, 0]  # one call: no predict() trace
+    probabilities = model.predict(x_test, verbose=verbose)[:, 0]  # P(rare class) per sample
     predicted = (probabilities > 0.5).astype("int64")
     return {
         "metric": "held-out minority recall at threshold 0.5"
@@ -113,8 +108,6 @@ def demo(seed=0, verbose=0, class_weight="balanced"):
         "target": 0.65,
         "higher_is_better": True,
         "params": model.count_params(),
-        "build_seconds": built - started,
-        "train_seconds": trained - built,
         "history": {name: [float(v) for v in values] for name, values in history.history.items()},
         "class_weight": weights,
     }

@@ -6,7 +6,9 @@ lookup runs (index.load), so these tests feed it broken cards and read its error
 
 import ast
 import os.path
+import re
 import shutil
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,45 @@ def test_runs_its_demo_when_run_as_a_script(path):
     main_blocks = [node for node in tree.body if isinstance(node, ast.If)
                    and "__main__" in ast.unparse(node.test)]
     assert main_blocks and "demo(" in ast.unparse(main_blocks[0])
+
+
+# Issue 30: a card is what a learner copies, so its code is plain Keras, as keras-io writes it.
+# Only the cards whose topic it is build an optimizer by hand.
+BUILD_THEIR_OPTIMIZER = {
+    "custom_training": "its stateless JAX step takes the slots as arguments",
+    "multi_worker": "its custom loop makes the slots under the strategy's scope",
+}
+# Words of the harness's speed work, which a comment in a card must not teach.
+HARNESS_WORDS = re.compile(r"\btrac(e|es|ed|ing)\b|retrac|compile count|compiles? (it|the "
+                           r"(train )?step) again|whole batches|perf_counter|warm[- ]up run",
+                           re.IGNORECASE)
+
+
+def code_comments(path):
+    """(line, comment text) of every comment in a card file's code."""
+    with open(path, encoding="utf-8") as file:
+        return [(token.start[0], token.string) for token in tokenize.generate_tokens(file.readline)
+                if token.type == tokenize.COMMENT]
+
+
+@pytest.mark.parametrize("path", SNIPPET_FILES, ids=lambda path: path.stem)
+def test_card_code_is_plain_keras_without_the_harness_tuning(path):
+    source = path.read_text()
+    calls = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and node.func.attr == "build"
+             and "optimizer" in ast.unparse(node.func.value).lower()]
+    if path.stem not in BUILD_THEIR_OPTIMIZER:
+        assert not calls, f"{path.name}:{calls[0].lineno}: fit() builds the optimizer itself"
+    assert "perf_counter" not in source, "the harness times a demo, not the card"
+    for line, comment in code_comments(path):
+        assert not HARNESS_WORDS.search(comment), f"{path.name}:{line}: {comment}"
+
+
+def test_the_harness_words_are_caught():
+    assert HARNESS_WORDS.search("# slots now, not in fit's first trace")
+    assert HARNESS_WORDS.search("# a short last one would make JAX compile the train step again")
+    assert HARNESS_WORDS.search("# one call: no predict() trace")
+    assert not HARNESS_WORDS.search("# evaluate() runs in inference mode")
 
 
 @pytest.mark.slow

@@ -95,26 +95,6 @@ def test_every_optimizer_lowers_the_loss_on_the_same_problem():
 
 
 @pytest.mark.tensorflow_only
-@pytest.mark.jax_only
-def test_more_steps_per_execution_gives_the_same_curves(monkeypatch):
-    make = optimizers.make_optimizers  # one optimizer shows it: 2 fits instead of 8
-    monkeypatch.setattr(optimizers, "make_optimizers", lambda: {"adam": make()["adam"]})
-    x_train, _, y_train, _ = optimizers.load_data()
-    x, y = x_train[:200], y_train[:200]  # 7 batches of 32 (the last of 8) per epoch
-    one = optimizers.compare_optimizers(x, y, epochs=2, seed=0)
-    many = optimizers.compare_optimizers(x, y, epochs=2, seed=0, steps_per_execution=64)
-    np.testing.assert_allclose(many["adam"], one["adam"], rtol=1e-5)
-
-
-@pytest.mark.torch_only
-def test_pytorch_trainer_takes_one_step_per_execution_only():
-    x_train, _, y_train, _ = optimizers.load_data()
-    with pytest.raises(ValueError, match="steps_per_execution"):
-        optimizers.compare_optimizers(x_train[:64], y_train[:64], epochs=1,
-                                      steps_per_execution=2)
-
-
-@pytest.mark.tensorflow_only
 def test_on_tensorflow_an_optimizer_built_before_fit_spares_a_second_trace_of_the_step():
     x_train, _, y_train, _ = optimizers.load_data()
 

@@ -194,7 +194,7 @@ def test_same_sentence_padded_to_other_lengths_same_prediction_only_when_masked(
 
 def test_embedding_input_dim_is_the_vocabulary_size_with_padding_and_unknown(demo_run):
     _, vectorizer, model = demo_run
-    sentences, _ = text.review_sentences(1024, seed=0)  # the demo's training text
+    sentences, _ = text.review_sentences(1000, seed=0)  # the demo's training text
     distinct = {word for sentence in sentences for word in words_of(sentence)}
     embedding = next(layer for layer in model.layers if isinstance(layer, keras.layers.Embedding))
     assert embedding.input_dim == vectorizer.vocabulary_size() == len(distinct) + 2
@@ -216,7 +216,7 @@ def test_demo_classifies_fresh_reviews_by_the_rule(demo_run):
 
 
 def test_a_linear_bag_of_words_misses_the_target_words_must_combine():
-    train, y_train = text.review_sentences(1024, seed=0)
+    train, y_train = text.review_sentences(1000, seed=0)
     test, y_test = text.review_sentences(500, seed=1)
     counts = CountVectorizer().fit(train)
     linear = LogisticRegression(max_iter=1000).fit(counts.transform(train), y_train)

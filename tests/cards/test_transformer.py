@@ -157,28 +157,3 @@ def test_layer_without_build_warns_unbuilt_state_yet_reloads_weights_and_optimiz
     for before, after in zip(saved, loaded, strict=True):
         np.testing.assert_array_equal(keras.ops.convert_to_numpy(after),
                                       keras.ops.convert_to_numpy(before))
-
-
-@pytest.mark.tensorflow_only
-@pytest.mark.jax_only
-@pytest.mark.parametrize(("rows", "traces_on_jax"), [(1024, 1), (1000, 2)])
-def test_a_short_last_batch_makes_jax_compile_the_train_step_again(rows, traces_on_jax):
-    """Why the demo trains on 1024 rows, 32 whole batches of 32: JAX compiles fit's train step
-    once per batch shape, so 1000 rows (31 batches and one of 8) compile it twice. TensorFlow
-    traces it once either way: its dataset's batch dimension is left unknown. (PyTorch runs
-    the step eagerly, nothing to count.)"""
-    traces = []
-
-    class Counting(keras.Sequential):
-        def train_step(self, *args, **kwargs):
-            traces.append(rows)  # Python runs here only while the step is traced
-            return super().train_step(*args, **kwargs)
-
-    keras.utils.set_random_seed(0)
-    tokens, labels = transformer.contains_token_data(rows, seed=0)
-    model = Counting([keras.Input(shape=(tokens.shape[1],)),
-                      keras.layers.Dense(2, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    model.optimizer.build(model.trainable_variables)  # as the demo: no trace for making slots
-    model.fit(tokens.astype("float32"), labels, epochs=2, batch_size=32, verbose=0)
-    assert len(traces) == (traces_on_jax if keras.config.backend() == "jax" else 1)

@@ -4,6 +4,7 @@ import pytest
 
 from snippets import weight_init as card
 
+from .conftest import BACKEND
 from .keep_models import run_demo_keeping_models
 
 FAN_IN, FAN_OUT = 512, 256  # a (512, 256) kernel: 131,072 draws, variance known to ~0.4%
@@ -114,3 +115,17 @@ def test_demo_figure_measured_again_from_the_model_it_built(inputs):
 def test_a_stack_without_he_initialisation_misses_the_demo_target(initializer):
     result = card.demo(initializer=initializer)
     assert result["value"] > 2.5  # at least 300-fold smaller at layer 20 (inf: 0 in float32)
+
+
+def test_a_fixed_small_normal_ends_near_1e_19_whose_square_float32_cannot_hold_as_normal(inputs):
+    # The note: about 1e-19 at layer 20; its square is below float32's smallest normal number,
+    # so TensorFlow and JAX (which flush it on the CPU) report 0, PyTorch the 1e-19.
+    model = card.build_deep_relu_stack("small_normal", depth=20, width=256)
+    true_std = numpy_forward_stds(model, inputs)[-1]
+    assert 1e-20 < true_std < 1e-18
+    assert true_std**2 < np.finfo(np.float32).tiny < 1.2e-38  # subnormal in float32
+    reported = card.activation_std_per_layer(model, inputs)[-1]
+    if BACKEND == "torch":
+        assert reported == pytest.approx(true_std, rel=1e-3)
+    else:
+        assert reported == 0.0
