@@ -179,6 +179,16 @@ def test_sgd_step_reads_the_gradient_torch_backward_computes():
     check_sgd_step_reads_the_native_gradient()
 
 
+def test_keras_ops_has_forward_mode_jvp_but_no_reverse_mode_gradient():
+    # The pitfall: keras.ops.jvp is forward mode only; nothing backend-neutral gives d loss / d w.
+    assert not {"grad", "vjp", "gradient", "value_and_grad"} & set(dir(keras.ops))
+    x = keras.ops.convert_to_tensor(np.array([1.0, 2.0, 3.0], "float32"))
+    tangent = keras.ops.convert_to_tensor(np.array([1.0, 0.0, 0.0], "float32"))
+    value, directional = keras.ops.jvp(lambda v: keras.ops.sum(v**2), (x,), (tangent,))
+    # d/dt sum((x + t e0)**2) at t=0 is 2 * x[0]: one directional derivative per call
+    assert float(value) == pytest.approx(14.0) and float(directional) == pytest.approx(2.0)
+
+
 def test_residual_cnn_shapes_and_round_trip(tmp_path):
     model = residual.build_residual_cnn()
     assert model.output_shape == (None, 10)
