@@ -1,17 +1,16 @@
 """The command line: parse, look up in the index, render. Thin on purpose.
 
-Lookups (list, show, search, roadmap) must stay fast: no tensorflow, keras or matplotlib here.
+Lookups (list, show, search, explain, roadmap, lint) must stay fast: no tensorflow, keras or
+matplotlib here, and for a plain lookup not even argparse (quick_args) or a module the command
+does not use: each command imports its own.
 """
 
-import argparse
 import os
 import sys
 
-from . import __version__, index, plots, render
-from .cardfile import BACKENDS
+from . import __version__
 from .errors import CheatsheetError, shown
 from .files import STDOUT, check_writable, write_new
-from .source import SnippetSource, read_snippet
 
 EXAMPLES = """\
 examples:
@@ -176,12 +175,77 @@ def entry():
 
 
 def dispatch(argv):
-    args = build_parser().parse_args(argv)
+    args = quick_args(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
     return args.command(args)
+
+
+# The lookups' options as build_parser declares them, for quick_args: {option: (dest, choices)},
+# choices None for a flag, () for an option that takes any one value.
+OUTPUT_OPTIONS = {"--json": ("json", None), "--color": ("color", ("auto", "always", "never"))}
+QUICK = {  # command: (its words' dest, "1" or "+" of them, its options, their defaults)
+    "list": (None, None, OUTPUT_OPTIONS, {"json": False, "color": "auto"}),
+    "roadmap": (None, None, OUTPUT_OPTIONS, {"json": False, "color": "auto"}),
+    "show": ("topic", "1", {**OUTPUT_OPTIONS, "--code": ("code", None)},
+             {"json": False, "color": "auto", "code": False}),
+    "search": ("words", "+", OUTPUT_OPTIONS, {"json": False, "color": "auto"}),
+    "explain": ("text", "+", OUTPUT_OPTIONS, {"json": False, "color": "auto"}),
+    "lint": ("paths", "+", {"--format": ("format", ("text", "json", "sarif", "github")),
+                            "--select": ("select", ()), "--ignore": ("ignore", ()),
+                            "--fix": ("fix", None), "--diff": ("diff", None),
+                            "--unsafe-fixes": ("unsafe_fixes", None),
+                            "--rules": ("rules", None)},
+             {"format": "text", "select": None, "ignore": None, "fix": False, "diff": False,
+              "unsafe_fixes": False, "rules": False}),
+}
+
+
+def quick_args(argv):
+    """What build_parser().parse_args(argv) returns for a plain lookup (list, show, search,
+    explain, roadmap, lint FILE...), without argparse: importing it and building the parser
+    took about half of `python -c pass` again, on every lookup. None for anything else (help,
+    an abbreviated or unknown option, `--`, a missing or extra word, a bad choice): argparse
+    parses it, and says what is wrong. tests/test_quick_args.py proves the two agree."""
+    if not argv or argv[0] not in QUICK:
+        return None
+    dest, count, options, defaults = QUICK[argv[0]]
+    values, words, runs, after_word = dict(defaults), [], 0, False
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg[:1] != "-" or arg == "-":  # a word ("-" is one: standard input)
+            runs, after_word = runs + (not after_word), True
+            words.append(arg)
+            continue
+        option, equals, value = arg.partition("=")
+        if option not in options:
+            return None
+        key, choices = options[option]
+        if choices is None:  # a flag
+            if equals:
+                return None
+            value = True
+        elif not equals:
+            value = next(rest, None)
+            if value is None or value[:1] == "-":
+                return None
+        if choices and value not in choices:
+            return None
+        values[key], after_word = value, False
+    if dest is None:
+        if words:
+            return None
+    elif runs != 1 or (count == "1" and len(words) != 1):
+        return None  # argparse takes one run of words: a word after an option is extra
+    else:
+        values[dest] = words[0] if count == "1" else words
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**values, command=globals()[f"cmd_{argv[0]}"])
 
 
 def seed_number(text):
     """A --seed value: what keras.utils.set_random_seed accepts, else a usage error (exit 2)."""
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -193,6 +257,8 @@ def seed_number(text):
 
 def count_number(text):
     """A --count value: a whole number of at least 1, else a usage error (exit 2)."""
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -204,6 +270,8 @@ def count_number(text):
 
 def job_count(text):
     """A --jobs value: a whole number from 1 to 64, else a usage error (exit 2)."""
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -226,24 +294,34 @@ def terminal_width():
         return 80
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse's parser, whose usage errors quote at most WORD_LIMIT characters of a word."""
+def parser_classes():
+    """(Parser, HelpFormatter): argparse's parser, whose usage errors quote at most WORD_LIMIT
+    characters of a word, and its formatter, sized by terminal_width(). Made when a parser is
+    built, so a plain lookup never imports argparse."""
+    import argparse
 
-    def error(self, message):
-        import re
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            import re
 
-        message = re.sub(r"\S{61,}", lambda match: shown(match.group()), shown(message, 10**6))
-        super().error(message)
+            message = re.sub(r"\S{61,}", lambda match: shown(match.group()),
+                             shown(message, 10**6))
+            super().error(message)
 
+    class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+        def __init__(self, prog, **kwargs):
+            super().__init__(prog, width=max(terminal_width(), 40) - 2, **kwargs)
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter, sized by terminal_width()."""
-
-    def __init__(self, prog, **kwargs):
-        super().__init__(prog, width=max(terminal_width(), 40) - 2, **kwargs)
+    return Parser, HelpFormatter
 
 
 def build_parser():
+    import argparse
+
+    from . import plots
+    from .cardfile import BACKENDS
+
+    Parser, HelpFormatter = parser_classes()
     parser = Parser(
         prog="cheatsheet",
         description="A deep-learning cheatsheet whose every card is a tested Keras 3 function.",
@@ -374,6 +452,8 @@ def stdout_is_terminal():
 
 
 def style_for(args):
+    from . import render
+
     if args.color == "always":
         color = True
     elif args.color == "never":
@@ -388,6 +468,8 @@ def style_for(args):
 
 def lookup(name):
     """The card for a topic or alias, or a CheatsheetError that suggests the nearest names."""
+    from . import index
+
     card = index.find(name)
     if card is None:
         close = index.suggestions(name)
@@ -395,6 +477,7 @@ def lookup(name):
             raise CheatsheetError(f"no card named {shown(name)!r}. "
                                   f"Did you mean: {', '.join(close)}?")
         from .search import rank
+        from .source import read_snippet
 
         about = [hit.card.topic for hit in rank(name, index.CARDS, read_snippet)[:3]]
         if about:
@@ -428,6 +511,8 @@ def run_hint(card):
 # -- commands -------------------------------------------------------------------------------------
 
 def cmd_list(args):
+    from . import index, render
+
     if args.json:
         print_json([card_json(card) for card in index.CARDS])
     elif not stdout_is_terminal():
@@ -438,6 +523,9 @@ def cmd_list(args):
 
 
 def cmd_show(args):
+    from . import render
+    from .source import SnippetSource
+
     card = lookup(args.topic)
     source = SnippetSource.of(card)
     if args.code:
@@ -453,7 +541,9 @@ def cmd_show(args):
 
 
 def cmd_search(args):
+    from . import index, render
     from .search import rank
+    from .source import read_snippet
 
     query = " ".join(args.words)
     hits = rank(query, index.CARDS, read_snippet)
@@ -536,6 +626,8 @@ def read_paste():
 
 
 def cmd_roadmap(args):
+    from . import index, render
+
     sections = index.cards_by_section()
     if args.json:
         print_json([{"section": section, "why": why, "topics": [card.topic for card in cards]}
@@ -546,7 +638,7 @@ def cmd_roadmap(args):
 
 
 def cmd_run(args):
-    from . import runner
+    from . import plots, render, runner
 
     card = lookup(args.topic)
     if args.plot:  # every refusal now, not after the training
@@ -578,7 +670,7 @@ def cmd_check(args):
     import contextlib
     import time
 
-    from . import runner, tuning, workers
+    from . import index, runner, tuning, workers
 
     started = time.perf_counter()  # the total is wall time: the Keras import and all
     cards = [lookup(topic) for topic in args.topics] or list(index.CARDS)
@@ -627,6 +719,8 @@ class CheckReport:
         self.as_json, self.skipped, self.environment = as_json, skipped, None
 
     def header(self, environment):
+        from . import render
+
         self.environment = environment
         if not self.as_json:
             print(render.check_header(environment), flush=True)
@@ -634,14 +728,14 @@ class CheckReport:
                 self.row(result)
 
     def row(self, result):
-        from . import runner
+        from . import render, runner
 
         if not self.as_json:
             print(render.check_row(result, runner.figure_line(result)), flush=True)
         return result
 
     def finish(self, results, total, backend):
-        from . import runner
+        from . import index, runner
 
         failed = [result["topic"] for result in results if result["status"] != "ok"]
         if self.as_json:
@@ -679,7 +773,7 @@ def check_all_backends(args, cards):
 
 
 def cmd_plot(args):
-    from . import runner
+    from . import plots, runner
 
     plots.check_name(args.name)
     image_format = plots.image_format(args.out)
@@ -698,6 +792,8 @@ def cmd_plot(args):
 
 def save_card_plot(card, result, args):
     """The card's own picture if it has one, else the loss curves of the run just made."""
+    from . import plots
+
     image_format = plots.image_format(args.plot)
     if plots.picture_of(card) == card.topic:
         data = plots.image_bytes(card.topic, image_format, seed=args.seed,
@@ -723,7 +819,7 @@ def cmd_copy(args):
 
 
 def cmd_export(args):
-    from . import export
+    from . import export, index
 
     cards = export.in_roadmap_order([lookup(topic) for topic in args.topics] or index.CARDS)
     if args.out == STDOUT:  # every format is text
