@@ -59,15 +59,17 @@ def worker_environment(environment, threads, backend=None):
     return environment
 
 
-def describe(jobs, backend):
-    """check's header line: every tuning check applies, or that it applies none."""
+def describe(jobs, backend, environment=None):
+    """check's header line: every tuning check applies, or that it applies none. `environment`:
+    a worker's environment variables, whose values (the user's, where set) the line reports."""
     if jobs is None:
         return "as written: every card in this process, with nothing tuned"
     where = f"{jobs} worker processes" if jobs > 1 else "this process"
     items = [where]
     if jobs > 1:
-        items.append(f"{THREADS}={threads_per_worker(jobs)} each")
-        items.append(f"XLA_FLAGS={xla_flags(backend)}")
+        environment = environment or worker_environment({}, threads_per_worker(jobs), backend)
+        items.append(f"{THREADS}={environment.get(THREADS, 'unset')} each")
+        items.append(f"XLA_FLAGS={environment.get('XLA_FLAGS', '')}")
     if backend == "tensorflow":
         items.append("Grappler off")
     items += ["tf.data autotune off", "gc.freeze() after the Keras import"]

@@ -54,6 +54,7 @@ class Worker:
         if backend:
             environment["KERAS_BACKEND"] = backend
         # Its stderr goes to a file of its own, kept for a card that crashes the process.
+        self.environment = environment  # what check's header reports of its tuning
         self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cheatsheet.workers", *prepare],
@@ -131,7 +132,8 @@ def start(backend=None, prepare=(), count=1, threads=None):
             worker.stop()
         raise WorkerError(errors[0])
     environment = answers[0]["environment"]
-    environment["tuning"] = tuning.describe(count, environment["backend"])
+    environment["tuning"] = tuning.describe(count, environment["backend"],
+                                            getattr(started[0], "environment", None))
     return started, environment
 
 
