@@ -12,8 +12,7 @@ import math
 import re
 from collections import Counter
 
-# Where a word is found, and what a hit there is worth (BM25F field weights): a card's names and
-# the problems it says it answers beat its note and pitfalls, which beat its code.
+# Where a word is found, and what a hit there is worth (BM25F field weights within a tier).
 FIELD_WEIGHTS = {
     "topic": 6.0,
     "aliases": 5.0,
@@ -22,8 +21,22 @@ FIELD_WEIGHTS = {
     "summary": 2.5,
     "note": 1.0,
     "pitfalls": 1.0,
-    "code": 0.3,
+    "code": 1.0,
 }
+# The fields fall in three tiers, each saturated on its own and then weighted: a card's names,
+# description and the problems it says it answers (its head) outweigh its note and pitfalls,
+# which outweigh its code and comments. One BM25F sum over all fields let a word repeated in a
+# card's code (its demo's CosineDecay, a `units` argument) outrank a word in another card's title
+# (issue 35): repetition saturates, so fifteen hits at weight 0.3 in code beat one in a title.
+TIERS = (("head", ("topic", "aliases", "title", "use_when", "summary"), 1.0),
+         ("body", ("note", "pitfalls"), 0.45),
+         ("code", ("code",), 0.15))
+# How much of a word's weight a card holds toward MIN_COVERAGE, by the best tier it is found in:
+# a card that holds the query's words only in its code is a weak answer, not an equal one.
+HOLD = {"head": 1.0, "body": 0.8, "code": 0.5}
+# A word a card holds in several tiers: its best tier counts whole, the others this share, so a
+# card that names a problem in its head is not outranked by one that also repeats it in its code.
+OTHER_TIERS = 0.25
 K1 = 1.2  # how fast repeats of a word stop counting
 B = 0.5  # how much a long field is discounted
 NAME_BONUS = 1.0  # a query word that is a card's whole topic or alias ("relu") counts once more
@@ -32,10 +45,11 @@ KEEP_WITHIN = 0.3  # hits scoring under this share of the best one are noise, no
 MAX_HITS = 8
 
 STOP_WORDS = frozenset("""
-a about an and any are as at avoid be been being between but by can could deal did difference do
-does doing example explain fix for from get gets getting go goes had handle has have how i if in
-into is it its keras me my no not of on or our prevent reduce shall should so solve some than that
-the their them then there these they this those to too use used using versus vs want was we what
+a about after again also although always an and any are as at avoid be been before being between
+but by can could deal did difference do does doing during even every example explain fix for from
+get gets getting go goes going had handle has have how i if in instead into is it its just keras me
+my no not of on or our prevent reduce shall should so solve some still suddenly than that the their
+them then there these they this those though to too use used using versus very vs want was we what
 when where which while who why will with work works would you your
 """.split())
 
@@ -213,10 +227,12 @@ class Corpus:
         count, total = self._frequency[word], len(self.cards)
         return math.log(1 + (total - count + 0.5) / (count + 0.5))
 
-    def weighted_count(self, position, word):
-        """BM25F's pseudo-frequency: the word's count in each field, weighted, length-damped."""
+    def weighted_count(self, position, word, fields=FIELD_WEIGHTS):
+        """BM25F's pseudo-frequency over `fields`: the word's count in each, weighted and
+        length-damped."""
         total = 0.0
-        for name, weight in FIELD_WEIGHTS.items():
+        for name in fields:
+            weight = FIELD_WEIGHTS[name]
             count = self.field_count(position, name, word)
             if count:
                 length = len(self.texts[position][name])
@@ -260,17 +276,28 @@ def rank(query, cards, code_of):
     total_weight = sum(weights.values())
     scored = []
     for position in range(len(corpus.cards)):
-        score, present = 0.0, set()
+        score, present = 0.0, {}  # present: {term: share held, by the best tier it is in}
         for term in terms:
-            frequency = corpus.weighted_count(position, term)
-            if frequency:
-                present.add(term)
-                score += corpus.idf(term) * frequency / (K1 + frequency)
-                if term in corpus.names[position]:
-                    score += NAME_BONUS * corpus.idf(term)
-        held = [group for group in groups
-                if group[1] in present or all(part in present for part in group[2])]
-        coverage = sum(weights[whole] for _, whole, _ in held) / total_weight
+            tiers = []
+            for tier, names, tier_weight in TIERS:
+                frequency = corpus.weighted_count(position, term, names)
+                if frequency:
+                    present[term] = max(present.get(term, 0.0), HOLD[tier])
+                    tiers.append(tier_weight * frequency / (K1 + frequency))
+            if tiers:  # the best tier counts; the others only add a little on top
+                best_tier = max(tiers)
+                score += corpus.idf(term) * (best_tier + OTHER_TIERS * (sum(tiers) - best_tier))
+            if term in present and term in corpus.names[position]:
+                score += NAME_BONUS * corpus.idf(term)
+        held, coverage = [], 0.0
+        for group in groups:
+            share = present.get(group[1], 0.0)
+            if all(part in present for part in group[2]):
+                share = max(share, min(present[part] for part in group[2]))
+            if share:
+                held.append(group)
+                coverage += share * weights[group[1]]
+        coverage /= total_weight
         if held and coverage >= MIN_COVERAGE:
             scored.append((score * coverage, position, held, present))
     if not scored:
