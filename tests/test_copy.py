@@ -149,7 +149,7 @@ def test_copy_keeps_links_and_modes_and_refuses_devices(cli, tmp_path):
 def test_snippet_source_splits_body_and_main_block():
     source = SnippetSource.of(index.find("basics"))
     body = source.body()
-    assert body.startswith("import time\n") and "Title:" not in body
+    assert body.startswith("import keras\n") and "Title:" not in body
     assert "def demo(" in body and "__main__" not in body
     assert source.main_body().startswith("result = demo()\n")
     assert source.main_block().startswith('if __name__ == "__main__":\n    result = demo()')
