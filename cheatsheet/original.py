@@ -227,8 +227,8 @@ SPOTS = (
     Spot("metrics", "def custom_metric(y_true, y_pred):\n"
                     "    return tf.reduce_mean(y_true - y_pred)",
          "The original's custom metric", "custom metric",
-         "TypeError on integer labels (int64 y_true minus float32 y_pred) on TensorFlow and JAX; "
-         "on float labels it runs, but errors of opposite sign cancel in the mean.",
+         "TypeError on TensorFlow with integer labels (int64 y_true minus float32 y_pred); on "
+         "float labels it runs, but errors of opposite sign cancel in the mean.",
          (("mean-absolute", "Nothing goes wrong: custom_metric is the mean absolute error, "
                             "the same as keras.metrics.MeanAbsoluteError."),
           ("metric-class", "ValueError: compile(metrics=...) takes only keras.metrics.Metric "
