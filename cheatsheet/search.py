@@ -5,7 +5,9 @@ A query is folded to words the way the cards are: case, `-` and `_` folded ("mul
 a light hand-written stemmer (overfitting/overfit, normalise/normalize, optimiser/optimizer) and
 question and stop words dropped ("how do I", "what is", "why does my"). A card need not hold
 every word: the cards that hold the most of the query's weight rank first, and when no card holds
-enough of it, search answers nothing rather than a weak hit. Pure Python, standard library only.
+enough of it, search answers nothing rather than a weak hit. A card's head (names, description,
+`Use when`) outweighs its note and pitfalls, which outweigh its code (issue 35). Pure Python,
+standard library only.
 """
 
 import math
@@ -49,11 +51,13 @@ a about after again also although always an and any are as at avoid be been befo
 but by can could deal did difference do does doing during even every example explain fix for from
 get gets getting go goes going had handle has have how i if in instead into is it its just keras me
 my no not of on or our prevent reduce shall should so solve some still suddenly than that the their
-them then there these they this those though to too use used using versus very vs want was we what
-when where which while who why will with work works would you your
+them then there these they this those though to too understand understanding use used using versus
+very vs want was we what when where which while who why will with work works would you your
+don dont doesn doesnt didn didnt isn isnt aren arent won wont cant couldn couldnt
 """.split())
 
 _WORD = re.compile(r"\w+(?:[-']\w+)*")
+_NUMBER = re.compile(r"[0-9.e+-]*[0-9][0-9.e+-]*")  # 95, 0.5, 1e-4 as the query splits them
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _BRITISH = (("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("isers", "izers"),
             ("iser", "izer"), ("ises", "izes"), ("ise", "ize"))
@@ -218,13 +222,17 @@ class Corpus:
             self._counts[key] = total
         return self._counts[key]
 
-    def idf(self, word):
-        """BM25's idf: near 0 for a word on every card; a word on no card weighs the most."""
+    def frequency(self, word):
+        """How many cards hold the stemmed `word`, in any field."""
         if word not in self._frequency:
             self._frequency[word] = sum(
                 any(self.field_count(position, name, word) for name in FIELD_WEIGHTS)
                 for position in range(len(self.cards)))
-        count, total = self._frequency[word], len(self.cards)
+        return self._frequency[word]
+
+    def idf(self, word):
+        """BM25's idf: near 0 for a word on every card; a word on no card weighs the most."""
+        count, total = self.frequency(word), len(self.cards)
         return math.log(1 + (total - count + 0.5) / (count + 0.5))
 
     def weighted_count(self, position, word, fields=FIELD_WEIGHTS):
@@ -266,9 +274,13 @@ def rank(query, cards, code_of):
     are dropped as noise.
     """
     groups, joins = query_words(query)
+    corpus = Corpus(cards, code_of) if groups else None
+    # A number no card holds is a value from the learner's run ("95% accuracy", "1e-4"), not a
+    # topic: it would weigh the most of all the query's words and shut every card out.
+    groups = [group for group in groups
+              if not _NUMBER.fullmatch(group[0]) or corpus.frequency(group[1])]
     if not groups:
         return []
-    corpus = Corpus(cards, code_of)
     terms = []
     for _, whole, parts in groups:
         terms.extend(term for term in (whole, *parts, *joins) if term and term not in terms)
