@@ -4,7 +4,8 @@ Description: Sigmoid, ReLU and softmax in NumPy, numerically stable and equal to
 Section: Fundamentals
 Aliases: activation, sigmoid, relu, softmax, nonlinearity
 Use when: choosing an activation function, non-linearity, class probabilities, probabilities that
-    sum to one, numerically stable softmax, softmax gives nan, sigmoid overflow
+    sum to one, numerically stable softmax, softmax gives nan, sigmoid overflow, output layer
+    activation, sigmoid or softmax output
 See also: basics, losses, diagnostics, transformer
 Functions: sigmoid, relu, softmax
 Backends: tensorflow, jax, torch

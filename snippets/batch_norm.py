@@ -4,7 +4,9 @@ Description: Normalize features with batch statistics in training, moving averag
 Section: Regularization
 Aliases: batchnorm, batch-normalization, bn, batchnormalization
 Use when: normalize activations between layers, unscaled inputs, fine-tuning with frozen layers,
-    pytorch momentum
+    pytorch momentum, batch normalization differs in training and inference, different results in
+    predict, batch dependent at test time, moving mean and variance, trainable false, behaves
+    differently at test time, train and validation loss differ on the same data
 See also: dropout, early-stopping, basics
 Functions: build_batch_norm_model, batch_norm_forward, moving_statistics
 Backends: tensorflow, jax, torch

@@ -5,7 +5,8 @@ Section: Optimization
 Aliases: callback, modelcheckpoint, checkpointing, reducelronplateau, csvlogger, custom-callback
 Use when: save the best model during training, model checkpoint, reduce learning rate on plateau,
     validation loss plateaus, log training to a csv file, custom callback, run code at the end of
-    every epoch, read the learning rate during training
+    every epoch, read the learning rate during training, modelcheckpoint, save the model every
+    epoch, keep the best model, cut the learning rate when validation loss stops improving
 See also: early-stopping, lr-schedule, deployment
 Functions: LearningRateRecorder, make_callbacks, train_with_callbacks
 Backends: tensorflow, jax, torch

@@ -3,8 +3,10 @@ Title: Class imbalance
 Description: Class weights, sample weights and the decision threshold for a rare class.
 Section: Data
 Aliases: imbalance, imbalanced, class-weight, classweight, sample-weight, rare-class, pr-auc
-Use when: imbalanced data, rare class, minority class, unbalanced classes, class weights,
-    sample weights, decision threshold, precision recall, fraud detection, accuracy is misleading
+Use when: imbalanced data, rare class, minority class, unbalanced classes, class weights, sample
+    weights, decision threshold, precision recall, fraud detection, accuracy is misleading, model
+    predicts only one class, always predicts the majority class, predicts the same class, high
+    accuracy but useless, class_weight, unbalanced binary classes
 See also: metrics, losses
 Functions: make_imbalanced_data, balanced_class_weights, build_classifier, train_classifier,
     best_threshold

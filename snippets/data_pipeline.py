@@ -3,8 +3,10 @@ Title: Data pipelines
 Description: Feed fit() batches from a PyDataset or tf.data, with Normalization adapted to the data.
 Section: Data
 Aliases: pydataset, tf.data, tfdata, dataset, input-pipeline, adapt, prefetch, standardization
-Use when: data pipeline, data loader, feed data in batches, data does not fit in memory,
-    shuffle data, batch data, prefetch, standardize features, feature scaling, input pipeline
+Use when: data pipeline, data loader, feed data in batches, data does not fit in memory, shuffle
+    data, batch data, prefetch, standardize features, feature scaling, input pipeline, dataset does
+    not fit in memory, out of memory loading data, data generator, fit_generator, pydataset, slow
+    input
 See also: class-imbalance, batch-norm, sequential
 Functions: ArrayBatches, make_tf_dataset, build_classifier, load_data
 Backends: tensorflow, jax, torch

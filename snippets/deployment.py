@@ -5,7 +5,8 @@ Description: Save and reload .keras, export a SavedModel, run it as LiteRT and c
 Section: Diagnostics and deployment
 Aliases: save, export, savedmodel, tflite, litert, load-model
 Use when: save a model, load a model, checkpoint, resume training, export for serving, mobile,
-    phone, quantization
+    phone, quantization, save and load a .keras file, h5 or keras format, savedmodel, load_model
+    file format not supported, tflite, litert
 See also: diagnostics, distributed
 Functions: save_and_reload, export_saved_model, load_saved_model, convert_to_tflite, run_tflite
 Backends: tensorflow, jax; not torch: SavedModel and LiteRT export need TensorFlow installed on

@@ -4,7 +4,11 @@ Description: Learning-curve verdicts, one-batch overfit, gradient norms, dead Re
 Section: Diagnostics and deployment
 Aliases: debugging, learning-curves, vanishing-gradients, dead-relu, clipnorm
 Use when: overfitting, underfitting, loss not decreasing, model does not learn, nan loss, exploding
-    gradients, vanishing gradients, dying relu, gradient clipping, learning curves
+    gradients, vanishing gradients, dying relu, gradient clipping, learning curves, model not
+    learning, accuracy stuck, accuracy does not change, accuracy stays the same, loss keeps
+    increasing, validation loss going up, validation loss increasing, high training accuracy but low
+    validation accuracy, loss explodes, gradient explosion, relu outputs zero, same output for every
+    input, accuracy remains constant
 See also: activations, basics, deployment
 Functions: learning_curve_verdict, overfit_one_batch, gradient_norms, flag_gradients,
     dead_relu_fraction, check_finite, guarded_compile

@@ -5,7 +5,7 @@ Description: Train one model on several devices, on TensorFlow or JAX; its loss 
 Section: Diagnostics and deployment
 Aliases: multi-gpu, mirrored-strategy, data-parallel
 Use when: multi gpu, several devices, batch size across replicas, global batch size, scale out
-    training
+    training, multiple gpus, several gpus, mirroredstrategy, data parallel
 See also: multi-worker, deployment, diagnostics
 Functions: use_logical_cpus, data_parallel, build_regressor, train_under
 Backends: tensorflow, jax; not torch: Keras 3.15 has no data-parallel engine for torch

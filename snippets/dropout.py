@@ -3,7 +3,9 @@ Title: Dropout
 Description: Zero a random share of units in training, scale the rest up; identity at inference.
 Section: Regularization
 Aliases: dropout-layer, inverted-dropout, drop-out
-Use when: overfitting, prevent overfitting, randomly drop units, dropout rate, dropout at inference
+Use when: overfitting, prevent overfitting, randomly drop units, dropout rate, dropout at inference,
+    dropout in predict, training=True, dropout layer, regularization, high training accuracy but low
+    validation accuracy
 See also: batch-norm, weight-regularization, early-stopping
 Functions: build_dropout_model, apply_dropout
 Backends: tensorflow, jax, torch

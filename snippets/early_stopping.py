@@ -4,7 +4,8 @@ Description: Stop when validation loss stalls and roll back to the best epoch's 
 Section: Regularization
 Aliases: earlystopping, early-stop, patience, restore-best-weights
 Use when: overfitting, when to stop training, how many epochs, validation loss stops improving,
-    restore best weights
+    restore best weights, validation loss going up, validation loss increasing after a few epochs,
+    validation accuracy drops, number of epochs, keep the best epoch
 See also: weight-regularization, dropout, batch-norm
 Functions: build_overfitting_model, train_with_early_stopping
 Backends: tensorflow, jax, torch

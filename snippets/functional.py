@@ -4,7 +4,7 @@ Description: The same 64-64-10 classifier as a graph of layer calls, plus a feat
 Section: Frameworks
 Aliases: functional-api, keras-model, feature-extractor
 Use when: several inputs or outputs, skip connections, shared layers, feature extractor, output of
-    an inner layer, clone a model
+    an inner layer, clone a model, two inputs, multiple inputs, multiple outputs
 See also: sequential, pytorch
 Functions: build_functional_model, feature_extractor
 Backends: tensorflow, jax, torch

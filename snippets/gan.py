@@ -4,7 +4,8 @@ Description: A generator and a discriminator trained in turns until fakes look l
 Section: Architectures
 Aliases: generative-adversarial-network, generator, discriminator, adversarial
 Use when: generate images, generate data from noise, generator and discriminator, freeze layers,
-    trainable flag
+    trainable flag, gan training, discriminator loss, generator loss, generator does not learn, mode
+    collapse, gan does not converge
 See also: cnn, basics
 Functions: build_generator, build_discriminator, build_gan, train_step
 Backends: tensorflow, torch; not jax: the seed-0 adversarial run lands elsewhere there and

@@ -4,7 +4,9 @@ Description: Eight Keras losses, each beside its NumPy formula and a line on whe
 Section: Quick reference
 Aliases: loss, mse, mae, huber, cross-entropy, hinge, kl-divergence
 Use when: which loss, regression loss, classification loss, binary classification, multi-class
-    classification, one-hot or integer labels, outliers
+    classification, one-hot or integer labels, outliers, multi-label classification, several labels
+    per sample, sigmoid per label, binary or categorical cross-entropy, sparse categorical
+    cross-entropy, wrong loss for the labels
 See also: metrics, basics, activations
 Functions: mean_squared_error, mean_absolute_error, huber, binary_crossentropy,
     categorical_crossentropy, sparse_categorical_crossentropy, hinge, kl_divergence,

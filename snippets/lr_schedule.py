@@ -3,8 +3,10 @@ Title: Learning-rate schedule
 Description: ExponentialDecay as SGD's rate: lr = 1e-2 * 0.9 ** (step / 10000), read every step.
 Section: Optimization
 Aliases: lr, learning-rate-schedule, exponential-decay, lr-decay, schedule
-Use when: learning rate decay, reduce the learning rate over time, decay argument,
-    reducelronplateau error
+Use when: learning rate decay, reduce the learning rate over time, decay argument, reducelronplateau
+    error, learning rate schedule, cosine decay, exponential decay, staircase, lower the learning
+    rate as training goes on, decay every step, loss oscillates late in training, loss jumps up and
+    down
 See also: optimizers
 Functions: make_schedule, make_sgd, schedule_curve
 Backends: tensorflow, jax, torch

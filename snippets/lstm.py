@@ -4,7 +4,7 @@ Description: Stacked LSTM layers whose gated memory predicts the next value of a
 Section: Architectures
 Aliases: long-short-term-memory, gated-recurrent
 Use when: time series, forecasting, long sequences, predict the next value, vanishing gradients
-    through time, gated memory
+    through time, gated memory, lstm input shape, timesteps and features, input with 3 dimensions
 See also: rnn, transformer
 Functions: build_lstm, noisy_sine_windows, mixed_length_batches
 Backends: tensorflow, jax, torch

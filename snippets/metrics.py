@@ -5,7 +5,7 @@ Description: Metric objects that fit each head (sigmoid, softmax, regression), a
 Section: Quick reference
 Aliases: metric, accuracy, precision, recall, f1, auc, r2
 Use when: judging a classifier on imbalanced classes, class imbalance, precision and recall, f1
-    score, accuracy, regression metrics, custom metric
+    score, accuracy, regression metrics, custom metric, high accuracy but useless model
 See also: losses, basics
 Functions: binary_head_metrics, softmax_head_metrics, mean_relative_error,
     regression_head_metrics

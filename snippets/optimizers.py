@@ -4,7 +4,8 @@ Description: SGD with momentum, Adam, RMSprop and Adagrad on one problem, with t
     curves.
 Section: Optimization
 Aliases: optimizer, sgd, momentum, adam, rmsprop, adagrad
-Use when: which optimizer, compare optimizers, momentum, adaptive learning rate, lr argument error
+Use when: which optimizer, compare optimizers, momentum, adaptive learning rate, lr argument error,
+    adam or sgd, learning rate too high
 See also: lr-schedule, basics
 Functions: make_optimizers, build_model, compare_optimizers
 Backends: tensorflow, jax, torch

@@ -3,7 +3,8 @@ Title: Recurrent neural network (RNN)
 Description: Stacked SimpleRNN layers read a sequence step by step and predict its next value.
 Section: Architectures
 Aliases: simplernn, simple-rnn, recurrent
-Use when: time series, sequences, forecasting, predict the next value, sequences of any length
+Use when: time series, sequences, forecasting, predict the next value, sequences of any length,
+    input shape of a sequence, timesteps and features, 3d input, input with 3 dimensions
 See also: lstm, transformer
 Functions: build_rnn, noisy_sine_windows, mixed_length_batches
 Backends: tensorflow, jax, torch

@@ -5,7 +5,8 @@ Section: Optimization
 Aliases: transfer, fine-tuning, finetuning, fine-tune, pretrained, freeze, frozen-base,
     feature-extraction
 Use when: few labels, small data set, pretrained model, reuse a trained model, freeze layers,
-    fine-tune a model, new classes, imagenet weights, feature extractor
+    fine-tune a model, new classes, imagenet weights, feature extractor, freeze the base model,
+    unfreeze the top layers, trainable false, fine-tune at a low learning rate, few images per class
 See also: batch-norm, cnn, lr-schedule
 Functions: build_base, pretrain, with_new_head, compile_at, train_head, fine_tune,
     load_transfer_split

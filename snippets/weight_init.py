@@ -6,7 +6,7 @@ Aliases: initialization, initialisation, initializer, kernel-initializer, glorot
     kaiming, he-normal
 Use when: weight initialization, which initializer, kernel_initializer, glorot or he, xavier
     initialization, kaiming initialization, activations vanish in a deep network, deep network does
-    not train, exploding activations
+    not train, exploding activations, glorot initialization, he initialization
 See also: basics, activations, diagnostics
 Functions: make_initializer, build_deep_relu_stack, activation_std_per_layer
 Backends: tensorflow, jax, torch

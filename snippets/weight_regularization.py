@@ -3,7 +3,9 @@ Title: Weight regularization (L1, L2, L1L2)
 Description: Penalties on kernel size added to the loss: l2 * sum(w**2), l1 * sum(|w|), or both.
 Section: Regularization
 Aliases: l1, l2, l1l2, l1_l2, weight-decay, regularizer
-Use when: overfitting, prevent overfitting, weight decay, penalty on weights, sparse weights
+Use when: overfitting, prevent overfitting, weight decay, penalty on weights, sparse weights, l1
+    regularization, l2 regularization, kernel_regularizer, high training accuracy but low validation
+    accuracy
 See also: dropout, early-stopping, optimizers
 Functions: make_regularizer, build_regularized_model, regularization_penalty
 Backends: tensorflow, jax, torch
