@@ -2,10 +2,16 @@
 repository and in the installed layout (cheatsheet/snippets/), never by `import snippets`.
 tests/install drives the built wheel itself (make test-install)."""
 
+import importlib.util
+import json
 import os
 import sys
 
+import pytest
+
 from cheatsheet import index, runner, source
+
+from .conftest import blocking_imports, run_python
 
 
 def test_the_cards_are_read_from_the_package_when_installed_else_from_the_repository(tmp_path):
@@ -59,3 +65,19 @@ def test_each_missing_library_is_named_with_what_installs_it(monkeypatch):
         runner.missing_library("run", "tensorflow"))
     assert runner.BACKEND_INSTALL["torch"].endswith("--index-url "
                                                     "https://download.pytorch.org/whl/cpu")
+
+
+@pytest.mark.slow
+def test_check_on_jax_without_tensorflow_skips_the_card_that_needs_it_and_runs_the_others():
+    if importlib.util.find_spec("jax") is None:
+        pytest.skip("jax is not installed (make test-backends installs it)")
+    probe = blocking_imports("tensorflow", "ai_edge_litert") + (
+        "from cheatsheet.cli import main\n"
+        "raise SystemExit(main(['check', '--backend', 'jax', '--jobs', '1', '--json',\n"
+        "                       'basics', 'deployment']))\n")
+    result = run_python("-c", probe)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = {row["topic"]: row for row in json.loads(result.stdout)["results"]}
+    assert rows["basics"]["status"] == "ok"
+    assert rows["deployment"]["status"] == "not supported"
+    assert "pip install 'keras-cheatsheet[tensorflow]'" in rows["deployment"]["reason"]
