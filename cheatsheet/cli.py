@@ -511,31 +511,35 @@ def run_hint(card):
 # -- commands -------------------------------------------------------------------------------------
 
 def cmd_list(args):
-    from . import index, render
+    from . import index
 
     if args.json:
         print_json([card_json(card) for card in index.CARDS])
     elif not stdout_is_terminal():
         print("\n".join(card.topic for card in index.CARDS))  # one per line: easy to pipe
     else:
+        from . import render
+
         print(render.card_list(index.cards_by_section(), style_for(args)), end="")
     return 0
 
 
 def cmd_show(args):
-    from . import render
+    from . import index, render
     from .source import SnippetSource
 
     card = lookup(args.topic)
-    source = SnippetSource.of(card)
+    known = index.card_code(card)  # the cache's, else read from the file with ast
+    if known is None:
+        source = SnippetSource.of(card)
+        known = source.code(card.functions), source.copy_ready(card.functions)
+    code, copy_ready = known
     if args.code:
-        print(source.copy_ready(card.functions), end="")
+        print(copy_ready, end="")
     elif args.json:
         print_json({**card_json(card), "path": f"snippets/{card.module}.py",
-                    "code": source.code(card.functions),
-                    "copy_ready": source.copy_ready(card.functions)})
+                    "code": code, "copy_ready": copy_ready})
     else:
-        code = source.code(card.functions)
         print(render.show(card, code, style_for(args), run_hint(card)), end="")
     return 0
 

@@ -4,14 +4,18 @@ A card's title, note, pitfalls, aliases and section live in snippets/<module>.py
 in cardfile.py); the order lives in roadmap.py. Nothing here imports a snippet, tensorflow,
 keras or matplotlib: lookups read the files as text. The cards are read on first use, so a card
 file that breaks the format is a one-line error from the command, not a failed import.
+
+Parsing 34 card files, and a card's code with `ast`, took a lookup a fifth of `python -c pass`
+and more: so what they give is kept in a cache file (see cached) until a file it was read from
+changes.
 """
 
 import os
 from collections import namedtuple
 
-from . import roadmap
+from . import __version__, roadmap
 from .cardfile import CardFormatError, display, parse
-from .source import SNIPPETS_DIR
+from .source import PACKAGE_DIR, SNIPPETS_DIR
 
 Card = namedtuple(
     "Card",
@@ -105,8 +109,108 @@ def load(directory=SNIPPETS_DIR, topics=roadmap.TOPICS):
 def _index():
     global _loaded
     if _loaded is None:
-        _loaded = load()
+        _loaded = cached()[:2]
     return _loaded
+
+
+# -- the cache: what load() and show's code give, kept until a file they come from changes -------
+
+CACHE_FORMAT = 1  # what a cache file holds; a change gives new files, never a misread old one
+# The modules the cached values are made by, beside the card files they are read from.
+MADE_BY = ("cardfile.py", "index.py", "roadmap.py", "source.py", os.path.join("lint", "rules.py"))
+_extras = None  # {topic: (code, copy_ready)} and {topic: lint codes}, once read
+
+
+def cache_path():
+    """$XDG_CACHE_HOME/keras-cheatsheet/ (else ~/.cache/keras-cheatsheet/), one file a version."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "keras-cheatsheet", f"index-{__version__}.marshal")
+
+
+def cache_key(directory):
+    """The version, and the path, size and modification time of every card file and of every
+    module that makes the cached values: any edit, a card added or removed, gives a new key."""
+    paths = card_files(directory) + [os.path.join(PACKAGE_DIR, name) for name in MADE_BY]
+    stats = []
+    for path in paths:
+        info = os.stat(path)
+        stats.append((path, info.st_size, info.st_mtime_ns))
+    return (CACHE_FORMAT, __version__, directory, tuple(stats))
+
+
+def build(directory=SNIPPETS_DIR):
+    """(cards, by_name, code, lint codes) from the files themselves: load(), each card's code as
+    `show` prints it (None for a card whose code cannot be read: show then says why), and the
+    lint rules of each card's pitfalls."""
+    from .lint.rules import RULES
+    from .source import SnippetSource
+
+    cards, by_name = load(directory)
+    code = {}
+    for card in cards:
+        try:
+            with open(os.path.join(directory, f"{card.module}.py"), encoding="utf-8") as file:
+                source = SnippetSource(file.read())
+            code[card.topic] = (source.code(card.functions), source.copy_ready(card.functions))
+        except Exception:  # noqa: BLE001  show reads the file itself and says what is wrong
+            code[card.topic] = None
+    lint_codes = {}
+    for rule in RULES:
+        lint_codes[rule.card] = (*lint_codes.get(rule.card, ()), rule.code)
+    return cards, by_name, code, lint_codes
+
+
+def cached(directory=SNIPPETS_DIR):
+    """What build() gives, from the cache file when its key is still the files' key; else
+    built, and the cache file (re)written. A cache that is missing, corrupt, unreadable or
+    unwritable is never an error: the cards are read from their files, as without one."""
+    import marshal
+
+    global _extras
+    try:
+        key, path = cache_key(directory), cache_path()
+    except OSError:  # a module file gone: read the cards, keep no cache
+        key = path = None
+    try:
+        with open(path, "rb") as file:
+            stored_key, rows, code, lint_codes = marshal.loads(file.read())
+        if stored_key == key:
+            cards = tuple(Card(*row) for row in rows)
+            by_name = {name: card for card in cards for name in (card.topic, *card.aliases)}
+            _extras = code, lint_codes
+            return cards, by_name, code, lint_codes
+    except Exception:  # noqa: BLE001  missing, unreadable or corrupt: rebuilt below
+        pass
+    cards, by_name, code, lint_codes = build(directory)
+    _extras = code, lint_codes
+    try:
+        from .files import write_new
+
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_new(path, marshal.dumps((key, tuple(map(tuple, cards)), code, lint_codes)),
+                  force=True)
+    except Exception:  # noqa: BLE001  a read-only home or a full disk: no cache, same cards
+        pass
+    return cards, by_name, code, lint_codes
+
+
+def card_code(card):
+    """(code, copy_ready) of an index card as `show` prints them, when the cache has them, else
+    None (the caller reads the file)."""
+    if _extras is None or _loaded is None or _loaded[1].get(card.topic) != card:
+        return None
+    return _extras[0].get(card.topic)
+
+
+def lint_codes(card):
+    """The codes of the lint rules whose pitfall the card teaches, in the rules' order."""
+    if _extras is not None:
+        return _extras[1].get(card.topic, ())
+    from .lint.rules import RULES  # a table, no Keras
+
+    return tuple(rule.code for rule in RULES if rule.card == card.topic)
 
 
 def __getattr__(name):

@@ -1,7 +1,6 @@
 """Turn cards into text: plain when piped, highlighted on a terminal. No heavy imports here."""
 
 import keyword
-import textwrap
 
 PLAIN_WIDTH = 88  # fixed for plain output, so golden files do not depend on the terminal
 
@@ -29,13 +28,60 @@ class Style:
         return f"\033[{self.CODES[kind]}m{text}\033[0m"
 
 
+# What textwrap counts as whitespace; each becomes a space before the text is cut into words.
+WHITESPACE = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r ", " "))
+
+
+def fill(text, width, initial_indent="", subsequent_indent="", break_on_hyphens=False):
+    """textwrap.fill's exact text, for its options that this module uses, without importing
+    textwrap: it imports `re`, a quarter of `python -c pass` that a piped lookup need not pay.
+    tests/test_render_fill.py proves the two the same. Hyphenated text goes to textwrap."""
+    if break_on_hyphens and "-" in text:
+        import textwrap
+
+        return textwrap.fill(text, width=width, initial_indent=initial_indent,
+                             subsequent_indent=subsequent_indent)
+    if width <= 0:
+        raise ValueError(f"invalid width {width!r} (must be > 0)")
+    chunks, spaces = [], 0  # the words and the runs of spaces between them, as textwrap cuts
+    for number, part in enumerate(text.expandtabs().translate(WHITESPACE).split(" ")):
+        spaces += number > 0
+        if part:
+            if spaces:
+                chunks.append(" " * spaces)
+                spaces = 0
+            chunks.append(part)
+    if spaces:
+        chunks.append(" " * spaces)
+    chunks.reverse()
+    lines = []
+    while chunks:  # textwrap.TextWrapper._wrap_chunks, with drop_whitespace and long words cut
+        line, length = [], 0
+        indent = subsequent_indent if lines else initial_indent
+        room = width - len(indent)
+        if chunks[-1].strip() == "" and lines:
+            del chunks[-1]
+        while chunks and length + len(chunks[-1]) <= room:
+            length += len(chunks[-1])
+            line.append(chunks.pop())
+        if chunks and len(chunks[-1]) > room:
+            end = 1 if room < 1 else room - length
+            line.append(chunks[-1][:end])
+            chunks[-1] = chunks[-1][end:]
+        if line and line[-1].strip() == "":
+            del line[-1]
+        if line:
+            lines.append(indent + "".join(line))
+    return "\n".join(lines)
+
+
 def wrap(text, style, indent="  "):
-    return textwrap.fill(text, width=style.width, initial_indent=indent,
+    return fill(text, width=style.width, initial_indent=indent,
                          subsequent_indent=indent, break_on_hyphens=False)
 
 
 def bullets(items, style, indent="  "):
-    return "\n".join(textwrap.fill(item, width=style.width, initial_indent=f"{indent}- ",
+    return "\n".join(fill(item, width=style.width, initial_indent=f"{indent}- ",
                                    subsequent_indent=f"{indent}  ", break_on_hyphens=False)
                      for item in items)
 
@@ -106,9 +152,9 @@ def show(card, code, style, run_hint):
     aliases = ", ".join(card.aliases) or "none"
     parts = [
         f"{style('title', card.title)}  {style('dim', '(' + card.topic + ')')}",
-        textwrap.fill(f"{card.section} · aliases: {aliases}", width=style.width,
+        fill(f"{card.section} · aliases: {aliases}", width=style.width,
                       subsequent_indent="  ", break_on_hyphens=False),
-        textwrap.fill(backends_line(card), width=style.width, subsequent_indent="  ",
+        fill(backends_line(card), width=style.width, subsequent_indent="  ",
                       break_on_hyphens=False),
         wrap(card.summary, style, indent=""),
         "",
@@ -133,13 +179,13 @@ def show(card, code, style, run_hint):
 
 def lint_rules(card, style):
     """The lint rules whose pitfall this card teaches: ["", "Lint rules...: KC201, KC204"]."""
-    from .lint.rules import RULES  # a table, no Keras
+    from .index import lint_codes  # the rules' table, kept with the index
 
-    codes = [rule.code for rule in RULES if rule.card == card.topic]
+    codes = lint_codes(card)
     if not codes:
         return []
-    return ["", textwrap.fill(f"{style('heading', LINT_HEADING)} {', '.join(codes)}",
-                              width=style.width, subsequent_indent="  ")]
+    return ["", fill(f"{style('heading', LINT_HEADING)} {', '.join(codes)}",
+                     width=style.width, subsequent_indent="  ", break_on_hyphens=True)]
 
 
 def backends_line(card):

@@ -1,9 +1,10 @@
 """Read a card's code straight from its snippet file, as text: the exact code the tests run.
 
-Nothing here imports the snippet (that would import keras); the file is parsed with `ast`.
+Nothing here imports the snippet (that would import keras); the file is parsed with `ast`,
+imported where a file is parsed: every lookup imports this module for SNIPPETS_DIR, and
+`import ast` is a sixth of `python -c pass`.
 """
 
-import ast
 import os.path
 
 # pathlib would cost ~10 ms of start-up (it imports re, fnmatch, urllib): plain os.path here.
@@ -39,6 +40,8 @@ def read_snippet(card):
 def top_level_imports(card):
     """The top-level names a card's file imports at its top ("tensorflow" for `import
     tensorflow as tf`): the libraries it cannot be loaded without."""
+    import ast
+
     names = set()
     for node in ast.parse(read_snippet(card)).body:
         if isinstance(node, ast.Import):
@@ -62,6 +65,8 @@ class SnippetSource:
     """One parsed snippet file: its header, its imports and its top-level definitions."""
 
     def __init__(self, text):
+        import ast
+
         self.text = text
         self.lines = text.splitlines()
         self.tree = ast.parse(text)
@@ -72,6 +77,8 @@ class SnippetSource:
 
     def imports(self, names=None):
         """Top-level import statements, verbatim; with `names`, only those the definitions use."""
+        import ast
+
         used = None
         if names is not None:
             used = {node.id for name in names for node in ast.walk(self._node(name))
@@ -111,6 +118,8 @@ class SnippetSource:
 
     def body(self):
         """The file between its docstring and its main block, verbatim: imports, helpers, demo."""
+        import ast
+
         start = 0
         first = self.tree.body[0] if self.tree.body else None
         if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
@@ -123,6 +132,8 @@ class SnippetSource:
         return "\n".join(lines).strip("\n") + "\n"
 
     def _main_node(self):
+        import ast
+
         for node in self.tree.body:
             if isinstance(node, ast.If) and isinstance(node.test, ast.Compare) \
                     and "__main__" in ast.unparse(node.test):
@@ -130,6 +141,8 @@ class SnippetSource:
         return None
 
     def _node(self, name):
+        import ast
+
         for node in self.tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
                     and node.name == name:

@@ -211,7 +211,9 @@ def test_a_broken_card_is_one_line_of_error_from_the_command(tmp_path, monkeypat
     directory = cards_dir(tmp_path, GOOD.replace("Section: Fundamentals", "Section: Cooking"))
     real_load = index.load
     monkeypatch.setattr(index, "_loaded", None)
-    monkeypatch.setattr(index, "load", lambda: real_load(str(directory), ("first", "second")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no cache: the files are read
+    monkeypatch.setattr(index, "load",
+                        lambda *_: real_load(str(directory), ("first", "second")))
     result = cli("list")
     assert result.status == 1
     assert result.err.startswith("Error: snippets/first.py:4: unknown section 'Cooking'")
