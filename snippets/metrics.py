@@ -38,9 +38,10 @@ over 200 thresholds).
   and auc when the last batch is smaller. Use the sparse metric objects
   (SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy), or one-hot the labels for the
   others.
-- The original's custom metric fails on integer labels (dtype TypeError), lets errors cancel (a
-  signed mean) and cannot be reloaded unregistered: cast `y_true`, take absolute values,
-  decorate with `@keras.saving.register_keras_serializable`.
+- The original's custom metric is TensorFlow code: on TensorFlow it fails on integer labels
+  (dtype TypeError), under JAX it cannot run at all; it also lets errors cancel (a signed mean)
+  and cannot be reloaded unregistered: cast `y_true`, take absolute values, decorate with
+  `@keras.saving.register_keras_serializable`.
 """
 
 import keras
