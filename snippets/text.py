@@ -131,9 +131,7 @@ def demo(seed=0, epochs=7, verbose=0):
     x_train = keras.ops.convert_to_numpy(vectorizer(train_sentences))  # (1000, 12)
     x_test = keras.ops.convert_to_numpy(vectorizer(test_sentences))  # (500, 12)
     model = build_text_classifier(vectorizer.vocabulary_size())
-    # validation_split: the last 10% of the training reviews, scored after every epoch
-    history = model.fit(x_train, y_train, validation_split=0.1, epochs=epochs, batch_size=32,
-                        verbose=verbose)
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=verbose)
     _, accuracy = model.evaluate(x_test, y_test, verbose=verbose)  # P(positive) > 0.5 is right
     return {
         "metric": "held-out accuracy",
