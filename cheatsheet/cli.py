@@ -754,7 +754,7 @@ class CheckReport:
               f"in {total:.1f} s (Keras import {imported:.1f} s)"
               + (f"; not met: {', '.join(failed)}" if failed else ""))
         if self.skipped:
-            print(f"not run on {backend}, which they do not declare: "
+            print(f"not run on {backend} (their rows say why): "
                   f"{', '.join(result['topic'] for result in self.skipped)}")
         return 1 if failed else 0
 
