@@ -167,9 +167,12 @@ def test_a_kernels_keras_and_tensorflow_at_the_minimum_are_kept(tmp_path, wheel)
     """Colab's or a lab's kernel already has a backend: `%pip install keras-cheatsheet` (with
     or without the tensorflow extra) must leave its TensorFlow and Keras as they are."""
     kernel = make_venv(tmp_path / "kernel")
-    pip(kernel, "install", "--quiet", f"tensorflow=={TENSORFLOW_MINIMUM}.*",
-        f"keras=={KERAS_MINIMUM}.*")
+    # "==3.15" is 3.15.0 (PEP 440 pads the release with zeros): exactly the minimums.
+    pip(kernel, "install", "--quiet", f"tensorflow=={TENSORFLOW_MINIMUM}",
+        f"keras=={KERAS_MINIMUM}")
     before = installed(kernel)
+    assert [before["keras"], before["tensorflow"]] == [f"{KERAS_MINIMUM}.0",
+                                                       f"{TENSORFLOW_MINIMUM}.0"]
     pip(kernel, "install", "--quiet", wheel)
     report = tmp_path / "report.json"
     pip(kernel, "install", "--dry-run", "--quiet", "--report", report, f"{wheel}[tensorflow]")
