@@ -10,7 +10,7 @@ import sys
 
 from . import __version__
 from .errors import CheatsheetError, shown
-from .files import STDOUT, check_writable, write_new
+from .output.files import STDOUT, check_writable, write_new
 
 EXAMPLES = """\
 examples:
@@ -318,8 +318,8 @@ def parser_classes():
 def build_parser():
     import argparse
 
-    from . import plots
-    from .cardfile import BACKENDS
+    from .cards.cardfile import BACKENDS
+    from .demos import plots
 
     Parser, HelpFormatter = parser_classes()
     parser = Parser(
@@ -452,7 +452,7 @@ def stdout_is_terminal():
 
 
 def style_for(args):
-    from . import render
+    from .output import render
 
     if args.color == "always":
         color = True
@@ -468,23 +468,9 @@ def style_for(args):
 
 def lookup(name):
     """The card for a topic or alias, or a CheatsheetError that suggests the nearest names."""
-    from . import index
+    from .cards import index
 
-    card = index.find(name)
-    if card is None:
-        close = index.suggestions(name)
-        if close:
-            raise CheatsheetError(f"no card named {shown(name)!r}. "
-                                  f"Did you mean: {', '.join(close)}?")
-        from .search import rank
-        from .source import read_snippet
-
-        about = [hit.card.topic for hit in rank(name, index.CARDS, read_snippet)[:3]]
-        if about:
-            raise CheatsheetError(f"no card named {shown(name)!r}; cards about it: "
-                                  f"{', '.join(about)}")
-        raise CheatsheetError(f"no card named {shown(name)!r}. Try: cheatsheet list")
-    return card
+    return index.lookup(name)
 
 
 def print_json(value):
@@ -511,22 +497,23 @@ def run_hint(card):
 # -- commands -------------------------------------------------------------------------------------
 
 def cmd_list(args):
-    from . import index
+    from .cards import index
 
     if args.json:
         print_json([card_json(card) for card in index.CARDS])
     elif not stdout_is_terminal():
         print("\n".join(card.topic for card in index.CARDS))  # one per line: easy to pipe
     else:
-        from . import render
+        from .output import render
 
         print(render.card_list(index.cards_by_section(), style_for(args)), end="")
     return 0
 
 
 def cmd_show(args):
-    from . import index, render
-    from .source import SnippetSource
+    from .cards import index
+    from .cards.source import SnippetSource
+    from .output import render
 
     card = lookup(args.topic)
     known = index.card_code(card)  # the cache's, else read from the file with ast
@@ -545,9 +532,10 @@ def cmd_show(args):
 
 
 def cmd_search(args):
-    from . import index, render
-    from .search import rank
-    from .source import read_snippet
+    from .cards import index
+    from .cards.search import rank
+    from .cards.source import read_snippet
+    from .output import render
 
     query = " ".join(args.words)
     hits = rank(query, index.CARDS, read_snippet)
@@ -630,7 +618,8 @@ def read_paste():
 
 
 def cmd_roadmap(args):
-    from . import index, render
+    from .cards import index
+    from .output import render
 
     sections = index.cards_by_section()
     if args.json:
@@ -642,7 +631,8 @@ def cmd_roadmap(args):
 
 
 def cmd_run(args):
-    from . import plots, render, runner
+    from .demos import plots, runner
+    from .output import render
 
     card = lookup(args.topic)
     if args.plot:  # every refusal now, not after the training
@@ -674,7 +664,8 @@ def cmd_check(args):
     import contextlib
     import time
 
-    from . import index, runner, tuning, workers
+    from .cards import index
+    from .demos import runner, tuning, workers
 
     started = time.perf_counter()  # the total is wall time: the Keras import and all
     cards = [lookup(topic) for topic in args.topics] or list(index.CARDS)
@@ -723,7 +714,7 @@ class CheckReport:
         self.as_json, self.skipped, self.environment = as_json, skipped, None
 
     def header(self, environment):
-        from . import render
+        from .output import render
 
         self.environment = environment
         if not self.as_json:
@@ -732,14 +723,16 @@ class CheckReport:
                 self.row(result)
 
     def row(self, result):
-        from . import render, runner
+        from .demos import runner
+        from .output import render
 
         if not self.as_json:
             print(render.check_row(result, runner.figure_line(result)), flush=True)
         return result
 
     def finish(self, results, total, backend):
-        from . import index, runner
+        from .cards import index
+        from .demos import runner
 
         failed = [result["topic"] for result in results if result["status"] != "ok"]
         if self.as_json:
@@ -761,7 +754,7 @@ class CheckReport:
 
 def check_all_backends(args, cards):
     """check --all-backends: each backend in its own process (see backends.py), one grid."""
-    from . import backends
+    from .demos import backends
 
     topics = [card.topic for card in cards] if args.topics else []
     progress = None if args.json else (lambda line: print(line, file=sys.stderr, flush=True))
@@ -777,7 +770,7 @@ def check_all_backends(args, cards):
 
 
 def cmd_plot(args):
-    from . import plots, runner
+    from .demos import plots, runner
 
     plots.check_name(args.name)
     image_format = plots.image_format(args.out)
@@ -796,7 +789,7 @@ def cmd_plot(args):
 
 def save_card_plot(card, result, args):
     """The card's own picture if it has one, else the loss curves of the run just made."""
-    from . import plots
+    from .demos import plots
 
     image_format = plots.image_format(args.plot)
     if plots.picture_of(card) == card.topic:
@@ -811,7 +804,7 @@ def save_card_plot(card, result, args):
 # -- copy and export: the logic lives in copy.py and export.py ------------------------------------
 
 def cmd_copy(args):
-    from . import copy
+    from .output import copy
 
     card = lookup(args.topic)
     if args.to is None or args.to == STDOUT:
@@ -823,7 +816,8 @@ def cmd_copy(args):
 
 
 def cmd_export(args):
-    from . import export, index
+    from .cards import index
+    from .output import export
 
     cards = export.in_roadmap_order([lookup(topic) for topic in args.topics] or index.CARDS)
     if args.out == STDOUT:  # every format is text
@@ -843,7 +837,7 @@ def cmd_quiz(args):
 
 
 def cmd_completion(args):
-    from . import completion
+    from .output import completion
 
     print(completion.script(args.shell, build_parser()), end="")
     return 0

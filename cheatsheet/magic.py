@@ -20,8 +20,9 @@ import os
 import shlex
 import sys
 
-from . import index, render
+from .cards import index
 from .errors import CheatsheetError, shown
+from .output import render
 
 USAGE = ("usage: %cheat TOPIC [--full] | show TOPIC | search WORDS | explain [TEXT] | list "
          "| run TOPIC | check [TOPIC ...] | lint [FILE]")
@@ -97,11 +98,11 @@ class Magic:
     # -- lookups: no Keras -----------------------------------------------------------------------
 
     def insert(self, name, full):
-        from .source import SnippetSource
+        from .cards.source import SnippetSource
 
         card = lookup(name)
         if full:
-            from . import copy
+            from .output import copy
 
             code = copy.script(card, cell=True)
         else:
@@ -111,8 +112,8 @@ class Magic:
         self.shell.set_next_input(code.rstrip("\n"), replace=False)
 
     def show(self, name):
-        from .export import highlight_html, inline
-        from .source import SnippetSource, display_path, test_path
+        from .cards.source import SnippetSource, display_path, test_path
+        from .output.html import highlight_html, inline
 
         card = lookup(name)
         source = SnippetSource.of(card)
@@ -132,8 +133,8 @@ class Magic:
         display(text, page)
 
     def search(self, query):
-        from .search import rank
-        from .source import read_snippet
+        from .cards.search import rank
+        from .cards.source import read_snippet
 
         hits = rank(query, index.CARDS, read_snippet)
         if not hits:
@@ -161,7 +162,7 @@ class Magic:
         """The explain entry for TEXT, or with no text for the kernel's last exception (IPython
         keeps it in sys.last_value), its traceback included."""
         from . import explain
-        from .export import highlight_html
+        from .output.html import highlight_html
 
         if not text.strip():
             text = last_exception()
@@ -220,7 +221,7 @@ class Magic:
     # -- run and check: the kernel's own Keras, each card run as its file is written ------------
 
     def run(self, name):
-        from . import runner
+        from .demos import runner
 
         card = lookup(name)
         runner.prepare([card])
@@ -242,7 +243,7 @@ class Magic:
                               "text/plain": f"<{card.topic}: a picture, shown in a notebook>"})
 
     def check(self, topics):
-        from . import runner
+        from .demos import runner
 
         cards = [lookup(topic) for topic in topics] or list(index.CARDS)
         cards = [card for card in index.CARDS if card in cards]  # roadmap order, each once
@@ -271,12 +272,10 @@ class Magic:
 # -- helpers --------------------------------------------------------------------------------------
 
 def lookup(name):
-    from .cli import lookup as cli_lookup  # the CLI's did-you-mean, with our own hint
+    """The card for a topic or alias; its did-you-mean points to %cheat list."""
+    from .cards import index
 
-    try:
-        return cli_lookup(name)
-    except CheatsheetError as error:
-        raise CheatsheetError(str(error).replace("cheatsheet list", "%cheat list")) from None
+    return index.lookup(name, list_command="%cheat list")
 
 
 def last_exception():
@@ -307,7 +306,7 @@ def escape(text):
 
 
 def inline_text(text):
-    from .export import inline
+    from .output.html import inline
 
     return inline(text)
 
@@ -349,7 +348,7 @@ def backend():
 def plot_of(card, result):
     """PNG bytes of the card's own picture (from this run where it can be), else of the loss
     curves the demo recorded, else None: `cheatsheet run --plot`'s choice, drawn in memory."""
-    from . import plots
+    from .demos import plots
 
     name = card.topic if card.topic in plots.PLOTS else (
         "learning-curves" if plots.records_history(card) else None)

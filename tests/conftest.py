@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cheatsheet.tuning import threads_per_worker, worker_environment
+from cheatsheet.demos.tuning import threads_per_worker, worker_environment
 
 # Before anything imports TensorFlow: no C++ start-up chatter in test output.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

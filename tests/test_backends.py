@@ -2,8 +2,8 @@
 
 import pytest
 
-from cheatsheet import index
-from cheatsheet.cardfile import BACKENDS, CardFormatError, parse_backends
+from cheatsheet.cards import index
+from cheatsheet.cards.cardfile import BACKENDS, CardFormatError, parse_backends
 
 
 def test_every_card_declares_or_explains_each_backend():
@@ -58,7 +58,7 @@ def test_an_unknown_backend_is_a_usage_error_listing_the_valid_names(cli):
 def test_a_backend_cannot_change_once_keras_is_imported(monkeypatch):
     import types
 
-    from cheatsheet import runner
+    from cheatsheet.demos import runner
     from cheatsheet.errors import CheatsheetError
 
     fake = types.SimpleNamespace(config=types.SimpleNamespace(backend=lambda: "tensorflow"))
@@ -75,7 +75,7 @@ def canned(status, seconds=1.0, **extra):
 
 def fake_runs(monkeypatch, runs):
     """backends.run_backend answering from `runs`: {backend: run report}; no subprocess."""
-    from cheatsheet import backends
+    from cheatsheet.demos import backends
 
     def run_backend(name, topics=(), seed=0, timeout=0, as_written=False):
         run = runs[name]
@@ -134,7 +134,7 @@ def test_a_broken_backend_is_one_line_in_its_cells_and_the_others_go_on(cli, mon
 def test_a_backend_that_dies_before_its_report_gives_its_last_error_line(monkeypatch):
     import subprocess
 
-    from cheatsheet import backends
+    from cheatsheet.demos import backends
 
     def died(*args, **kwargs):
         return subprocess.CompletedProcess(args, 1, stdout="",

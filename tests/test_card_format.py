@@ -1,6 +1,6 @@
 """The card format, as keras-io's validator does for its examples: header, standalone, runs.
 
-The format itself is documented in cheatsheet/cardfile.py; its checker is the same code every
+The format itself is documented in cheatsheet/cards/cardfile.py; its checker is the same code every
 lookup runs (index.load), so these tests feed it broken cards and read its errors.
 """
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cheatsheet import index, roadmap
-from cheatsheet.cardfile import CardFormatError, parse
-from cheatsheet.source import SNIPPETS_DIR
+from cheatsheet.cards import index, roadmap
+from cheatsheet.cards.cardfile import CardFormatError, parse
+from cheatsheet.cards.source import SNIPPETS_DIR
 
 from .conftest import run_python
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cheatsheet import __version__, index
-from cheatsheet.source import read_snippet
+from cheatsheet import __version__
+from cheatsheet.cards import index
+from cheatsheet.cards.source import read_snippet
 
 from .conftest import REPO, heavy_imports_after, run_python
 
@@ -313,7 +314,7 @@ def no_training(monkeypatch):
     """run, check and plot go through their argument checks, then stop short of TensorFlow."""
     from types import SimpleNamespace
 
-    from cheatsheet import backends, plots, runner, workers
+    from cheatsheet.demos import backends, plots, runner, workers
 
     keras = SimpleNamespace(config=SimpleNamespace(backend=lambda: "tensorflow"),
                             utils=SimpleNamespace(set_random_seed=lambda seed: None))

@@ -5,8 +5,10 @@ import subprocess
 
 import pytest
 
-from cheatsheet import export, index, plots
+from cheatsheet.cards import index
 from cheatsheet.cli import build_parser
+from cheatsheet.demos import plots
+from cheatsheet.output import export
 
 from .conftest import heavy_imports_after
 

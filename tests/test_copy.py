@@ -11,11 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cheatsheet import copy as copying
-from cheatsheet import index
+from cheatsheet.cards import index
+from cheatsheet.cards.source import SnippetSource, read_snippet
+from cheatsheet.demos.workers import ALONE
 from cheatsheet.errors import shown
-from cheatsheet.source import SnippetSource, read_snippet
-from cheatsheet.workers import ALONE
+from cheatsheet.output import copy as copying
 
 from .conftest import heavy_imports_after, run_python
 
@@ -274,7 +274,7 @@ def copied_runs(request, tmp_path_factory):
 
 def test_a_copied_script_cannot_import_this_project_in_the_runner(tmp_path, copied_runs):
     script = tmp_path / "leaning.py"
-    script.write_text("import sys\nprint(sys.argv[0], __name__)\nfrom cheatsheet import index\n")
+    script.write_text("import sys\nprint(sys.argv[0], __name__)\nfrom cheatsheet.cards import index\n")
     runners = copied_runs.runners()
     runner = runners.get()
     try:

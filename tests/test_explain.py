@@ -11,7 +11,7 @@ import warnings
 
 import pytest
 
-from cheatsheet import index
+from cheatsheet.cards import index
 from cheatsheet.explain import clean, explain, fold
 from cheatsheet.explain.entries import BY_ID, ENTRIES
 
@@ -576,7 +576,7 @@ def test_explain_prints_title_what_why_fix_and_card(cli):
 
 
 def test_explain_color_highlights_the_fix_with_renders_highlighter(cli):
-    from cheatsheet import render
+    from cheatsheet.output import render
 
     result = cli("explain", LOSS_MESSAGE, "--color", "always")
     assert result.status == 0

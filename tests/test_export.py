@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cheatsheet import export, index
+from cheatsheet.cards import index
+from cheatsheet.cards.source import SnippetSource
 from cheatsheet.errors import CheatsheetError
-from cheatsheet.source import SnippetSource
+from cheatsheet.output import export
 
 from . import browser
 
@@ -191,7 +192,7 @@ def test_html_plots_go_to_their_cards_and_degrade_to_a_note(monkeypatch):
 
 
 def test_only_cards_with_a_plot_that_needs_no_training_get_one():
-    from cheatsheet import plots
+    from cheatsheet.demos import plots
 
     schedule = index.CARDS[0]._replace(topic="lr-schedule")
     assert export.plotted(schedule) == ("lr-schedule" if "lr-schedule" in plots.PLOTS else None)

@@ -3,7 +3,7 @@ import os
 import pytest
 
 from cheatsheet.errors import CheatsheetError
-from cheatsheet.files import check_writable, target, write_new
+from cheatsheet.output.files import check_writable, target, write_new
 
 
 def test_writes_a_new_file(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cheatsheet import index
+from cheatsheet.cards import index
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cheatsheet import index
-from cheatsheet.source import SNIPPETS_DIR, SnippetSource, snippet_path
+from cheatsheet.cards import index
+from cheatsheet.cards.source import SNIPPETS_DIR, SnippetSource, snippet_path
 
 SECTION_NAMES = [section for section, _ in index.SECTIONS]
 

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from cheatsheet import index
-from cheatsheet.source import SNIPPETS_DIR, SnippetSource
+from cheatsheet.cards import index
+from cheatsheet.cards.source import SNIPPETS_DIR, SnippetSource
 
 from .conftest import REPO
 

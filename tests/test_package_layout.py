@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from cheatsheet import index, runner, source
+from cheatsheet.cards import index, source
+from cheatsheet.demos import runner
 
 from .conftest import blocking_imports, run_python
 

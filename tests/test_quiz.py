@@ -14,9 +14,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from cheatsheet import index, quiz
-from cheatsheet.original import CNN_BLOCK, SPOTS
-from cheatsheet.source import SnippetSource
+from cheatsheet import quiz
+from cheatsheet.cards import index
+from cheatsheet.cards.source import SnippetSource
+from cheatsheet.quiz.original import CNN_BLOCK, SPOTS
 from tests import original
 
 from .conftest import REPO, heavy_imports_after, run_python

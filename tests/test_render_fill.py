@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cheatsheet import index, render, roadmap
+from cheatsheet.cards import index, roadmap
+from cheatsheet.output import render
 
 
 def both(text, width, first="", rest="", hyphens=False):

@@ -6,7 +6,8 @@ import os
 import pytest
 from matplotlib import image
 
-from cheatsheet import index, plots
+from cheatsheet.cards import index
+from cheatsheet.demos import plots
 
 from .conftest import REPO, blocking_imports, run_python
 
@@ -159,7 +160,7 @@ def test_run_refuses_a_plot_in_a_missing_directory_before_training(cli, tmp_path
 
 
 def never_train(monkeypatch):
-    from cheatsheet import runner
+    from cheatsheet.demos import runner
 
     def train(*_args, **_kwargs):
         raise AssertionError("trained although the command was to be refused")
@@ -213,7 +214,7 @@ def test_the_picture_format_follows_the_extension(cli, tmp_path, extension, magi
 
 
 def test_plot_refuses_a_device_and_an_unknown_format_before_drawing(cli, tmp_path, monkeypatch):
-    from cheatsheet import plots as plots_module
+    from cheatsheet.demos import plots as plots_module
 
     monkeypatch.setattr(plots_module, "figure_for", never_train)
     for out, message in (("/dev/null", "/dev/null is a device"), (str(tmp_path / "a.gif"),
@@ -250,7 +251,7 @@ def test_run_in_a_fresh_process_runs_the_card_as_its_script_does():
 
 
 def test_check_goes_on_past_a_card_whose_library_is_missing(cli, monkeypatch):
-    from cheatsheet import runner
+    from cheatsheet.demos import runner
 
     real_load = runner.load_card_module
 
@@ -351,7 +352,7 @@ def test_check_workers_share_the_cores_for_openmp_threads_unless_the_user_set_th
     import os
     import subprocess
 
-    from cheatsheet import tuning, workers
+    from cheatsheet.demos import tuning, workers
 
     started = []
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
@@ -366,7 +367,7 @@ def test_check_workers_share_the_cores_for_openmp_threads_unless_the_user_set_th
 
 
 def test_only_the_first_check_worker_prepares_the_cards_that_run_alone(monkeypatch):
-    from cheatsheet import workers
+    from cheatsheet.demos import workers
 
     prepared = []
 
@@ -396,7 +397,7 @@ def test_check_workers_compile_quickly_with_xla_unless_the_user_set_its_flags(
     import importlib.metadata
     import subprocess
 
-    from cheatsheet import workers
+    from cheatsheet.demos import workers
 
     def version(name):
         if jaxlib is None:
@@ -431,7 +432,7 @@ def grappler_options():
 @pytest.mark.parametrize("tuned", [False, True])
 def test_only_a_tuned_check_demo_runs_with_grappler_off_and_the_options_come_back(
         monkeypatch, grappler_options, set_before, breaks, tuned):
-    from cheatsheet import runner
+    from cheatsheet.demos import runner
     from snippets import activations
 
     real_demo, seen = activations.demo, []
@@ -460,7 +461,7 @@ def test_a_tuned_demo_iterates_datasets_and_fits_untuned_unless_a_dataset_chose_
     import numpy as np
     import tensorflow as tf
 
-    from cheatsheet import tuning
+    from cheatsheet.demos import tuning
 
     real_iterate, seen = tf.data.Dataset.__iter__, []
 
@@ -493,7 +494,7 @@ def test_run_imports_keras_as_a_script_does_and_leaves_the_process_alone(tmp_pat
     probe = (
         "import os, sys\n"
         "path, err = os.environ.get('PYTHONPATH'), os.dup(2)\n"
-        "from cheatsheet import index, runner\n"
+        "from cheatsheet.cards import index\nfrom cheatsheet.demos import runner\n"
         "runner.load_keras('run')\n"
         "result = runner.run_card(index.find('activations'))\n"
         "import keras, numpy as np\n"
@@ -514,7 +515,7 @@ def test_a_broken_keras_import_says_tensorflows_own_reason(tmp_path):
                "libcudart.so.12: cannot open shared object file: No such file or directory\n\n"
                "Failed to load the native TensorFlow runtime.")
     (fake / "__init__.py").write_text(f"raise ImportError({message!r})\n")
-    probe = ("from cheatsheet import runner\n"
+    probe = ("from cheatsheet.demos import runner\n"
              "try:\n    runner.load_keras('check')\n"
              "except runner.CheatsheetError as error:\n    print(error)\n")
     result = run_python("-c", probe, env={"PYTHONPATH": os.pathsep.join([str(tmp_path),
@@ -542,7 +543,8 @@ def test_a_card_that_crashes_its_worker_shows_the_last_lines_of_its_stderr(monke
     import subprocess
     import sys
 
-    from cheatsheet import render, runner, workers
+    from cheatsheet.demos import runner, workers
+    from cheatsheet.output import render
 
     real_popen = subprocess.Popen
     monkeypatch.setattr(subprocess, "Popen", lambda argv, **kwargs: real_popen(
@@ -561,7 +563,7 @@ def test_a_card_that_crashes_its_worker_shows_the_last_lines_of_its_stderr(monke
 
 
 def test_a_killed_worker_is_named_by_its_signal():
-    from cheatsheet.workers import stopped
+    from cheatsheet.demos.workers import stopped
 
     assert stopped(-9) == "the worker process was killed by SIGKILL (out of memory?)"
     assert stopped(-6) == "the worker process was killed by SIGABRT"

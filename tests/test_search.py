@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cheatsheet import index
-from cheatsheet.cardfile import parse
-from cheatsheet.search import Corpus, query_words, rank, stem, words
-from cheatsheet.source import read_snippet
+from cheatsheet.cards import index
+from cheatsheet.cards.cardfile import parse
+from cheatsheet.cards.search import Corpus, query_words, rank, stem, words
+from cheatsheet.cards.source import read_snippet
 
 QUESTIONS = Path(__file__).with_name("search_questions.tsv")
 TOP_1, TOP_3 = 0.90, 0.95

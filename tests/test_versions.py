@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from cheatsheet import render, runner
+from cheatsheet.demos import runner
+from cheatsheet.output import render
 
 from .conftest import REPO
 

@@ -287,7 +287,7 @@ def text(matches, style, show="cheatsheet show", lint=LINT_HINT):
     """The matches as a learner reads them: the title, what happened (the pasted line), why,
     the fix as highlighted code, the card to read next and the lint rule that finds the cause
     before a run. Several matches: said plainly."""
-    from .. import render
+    from ..output import render
 
     parts = []
     if len(matches) > 1:

@@ -127,7 +127,7 @@ def run(paths, output_format="text", select=None, ignore=None, fix=False, show_d
 
 def write_fixed(path, text):
     from ..errors import CheatsheetError
-    from ..files import write_new
+    from ..output.files import write_new
 
     try:
         write_new(path, text, force=True)  # the one safe writer: atomic, keeps the mode

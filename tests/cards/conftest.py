@@ -3,10 +3,10 @@ import os
 
 import pytest
 
-from cheatsheet import index
-from cheatsheet.cardfile import BACKENDS
-from cheatsheet.runner import load_keras
-from cheatsheet.tuning import quiet_stderr, untuned_datasets
+from cheatsheet.cards import index
+from cheatsheet.cards.cardfile import BACKENDS
+from cheatsheet.demos.runner import load_keras
+from cheatsheet.demos.tuning import quiet_stderr, untuned_datasets
 
 # Imported here first, with file descriptor 2 silenced: TensorFlow's C++ start-up lines ignore
 # TF_CPP_MIN_LOG_LEVEL and would otherwise open every test run's output.

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from cheatsheet import quiz
-from cheatsheet.original import SPOTS
+from cheatsheet.quiz.original import SPOTS
 from snippets import functional, lstm, rnn, sequential
 from tests import original
 
@@ -205,7 +205,7 @@ def test_original_line_fails_or_warns_as_the_pitfall_says(question):
 
 
 # Each wrong option of a spot-the-bug question is a plausible failure of the same code; each is
-# disproved here, by its key in cheatsheet/original.py, on the installed Keras: its lambda is
+# disproved here, by its key in cheatsheet/quiz/original.py, on the installed Keras: its lambda is
 # True when what the option says does not happen.
 
 def outcome(run):

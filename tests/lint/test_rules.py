@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from cheatsheet import roadmap
+from cheatsheet.cards import roadmap
 from cheatsheet.lint import keras_api
 from cheatsheet.lint.files import Document
 from cheatsheet.lint.rules import RULES

@@ -147,7 +147,7 @@ def indent_block(text, prefix="    "):
 
 def show(card, code, style, run_hint):
     """The full card: title, note, the tested code, pitfalls, how to run and copy it."""
-    from .source import display_path, test_path
+    from ..cards.source import display_path, test_path
 
     aliases = ", ".join(card.aliases) or "none"
     parts = [
@@ -179,7 +179,7 @@ def show(card, code, style, run_hint):
 
 def lint_rules(card, style):
     """The lint rules whose pitfall this card teaches: ["", "Lint rules...: KC201, KC204"]."""
-    from .index import lint_codes  # the rules' table, kept with the index
+    from ..cards.index import lint_codes  # the rules' table, kept with the index
 
     codes = lint_codes(card)
     if not codes:

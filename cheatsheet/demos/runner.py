@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 
-from .errors import CheatsheetError, MissingLibrary
+from ..errors import CheatsheetError, MissingLibrary
 
 # keras-cheatsheet installs no backend (the learner chooses one): an extra of this package adds
 # it. pip reads the extra from the installed package, so this works however it was installed.
@@ -127,7 +127,7 @@ def load_card_module(card, command="run"):
     A process that imported the same file as snippets.<module> already (this repository's
     tests, a notebook in the repository) gets that module: one card, one module in a process,
     so what is done to it (a test's monkeypatch) is what runs."""
-    from .source import snippet_path
+    from ..cards.source import snippet_path
 
     path = snippet_path(card)
     twin = sys.modules.get(f"snippets.{card.module}")
@@ -177,7 +177,7 @@ def needs_absent_tensorflow(card, backend):
     None for any other card, or where TensorFlow is installed."""
     if backend == "tensorflow" or tensorflow_installed():
         return None
-    from .source import top_level_imports
+    from ..cards.source import top_level_imports
 
     if not set(TENSORFLOW_EXTRA) & top_level_imports(card):
         return None

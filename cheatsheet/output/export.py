@@ -11,16 +11,18 @@ import html as html_lib
 import json
 import re
 
-from . import __version__, index
-from .errors import CheatsheetError
+from .. import __version__
+from ..cards import index
+from ..cards.source import SnippetSource, display_path, test_path
+from ..errors import CheatsheetError
+from .html import highlight_html, inline
 from .render import PITFALLS_HEADING, SEE_ALSO_HEADING
-from .source import SnippetSource, display_path, test_path
 
 FORMATS = ("markdown", "notebook", "html", "anki")
 EXTENSIONS = {"markdown": ".md", "notebook": ".ipynb", "html": ".html", "anki": ".apkg"}
 TITLE = "Keras 3 deep-learning cheatsheet"
 
-# The cards whose picture needs no training (cheatsheet.plots draws it as fast as a lookup does
+# The cards whose picture needs no training (demos.plots draws it as fast as a lookup does
 # not, but in a second or two): the web page embeds these, under the card of the same name.
 PLOTTED_CARDS = ("activations", "lr-schedule")
 
@@ -60,7 +62,7 @@ def write(format, cards, path, force=False):
     """Export `cards` to `path` atomically, never over a file without `force`; return the path."""
     from .files import write_new
 
-    if format == "anki":  # the quiz's questions as flashcards (cheatsheet/anki.py)
+    if format == "anki":  # the quiz's questions as flashcards (cheatsheet/output/anki.py)
         from . import anki
 
         return write_new(target_path(format, path), anki.package(cards), force=force)
@@ -166,41 +168,22 @@ def notebook(cards):
 # -- HTML -----------------------------------------------------------------------------------------
 
 # render.code_spans kinds -> the page's CSS classes
-CSS_CLASS = {"keyword": "k", "string": "s", "number": "n", "comment": "c", "name": "f"}
-
-
-def highlight_html(code):
-    """The code HTML-escaped, with keywords, strings, numbers, comments and names in spans."""
-    from .render import code_spans
-
-    return "".join(
-        f'<span class="{CSS_CLASS[kind]}">{html_lib.escape(text, quote=False)}</span>' if kind
-        else html_lib.escape(text, quote=False)
-        for text, kind in code_spans(code))
-
-
-def inline(text):
-    """Prose to HTML: escaped, with `backticked` spans as <code>."""
-    escaped = html_lib.escape(text, quote=False)
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
-
-
 def plotted(card):
     """The name of the plot the page embeds for this card, or None."""
-    from . import plots
+    from ..demos import plots
 
     return card.topic if card.topic in PLOTTED_CARDS and card.topic in plots.PLOTS else None
 
 
 def default_png(name, seed=0):
-    from . import plots
+    from ..demos import plots
 
     return plots.png_bytes(name, seed=seed)
 
 
 def figure(name, png):
     """The plot as an <img> with a PNG data URI, or a note saying why it is missing."""
-    from . import plots
+    from ..demos import plots
 
     try:
         data = base64.b64encode(png(name, seed=0)).decode("ascii")
@@ -216,7 +199,7 @@ def figure(name, png):
 def page(cards, png=None):
     """One self-contained HTML page: no request leaves it (its CSP forbids any).
 
-    `png(name, seed=0)` draws the embedded plots (default: cheatsheet.plots.png_bytes).
+    `png(name, seed=0)` draws the embedded plots (default: cheatsheet.demos.plots.png_bytes).
     """
     png = png or default_png
     sections = sections_of(cards)

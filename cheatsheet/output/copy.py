@@ -13,9 +13,9 @@ No heavy imports here: copying a card must not start TensorFlow.
 """
 
 
-from . import __version__
+from .. import __version__
+from ..cards.source import SnippetSource, display_path, read_snippet, test_path
 from .files import target, write_new
-from .source import SnippetSource, display_path, read_snippet, test_path
 
 FALLBACK_MAIN = '\n\nif __name__ == "__main__":\n    print(demo())\n'
 # Put after the snippet's docstring: what `check` and `run` do for their own runs. TensorFlow's

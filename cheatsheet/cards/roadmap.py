@@ -1,8 +1,9 @@
 """The study path: the sections in roadmap order, why each comes where it does, and the order of
 the topics. Everything else about a card lives in its own file, snippets/<module>.py.
 
-Adding a card: write snippets/<module>.py (see cheatsheet/cardfile.py for its docstring), put its
-topic in TOPICS where a learner should meet it, and add tests/cards/test_<module>.py.
+Adding a card: write snippets/<module>.py (see cheatsheet/cards/cardfile.py for its
+docstring), put its topic in TOPICS where a learner should meet it, and add
+tests/cards/test_<module>.py.
 """
 
 # (section, why it comes at this point), fundamentals to deployment.

@@ -8,7 +8,7 @@ imported where a file is parsed: every lookup imports this module for SNIPPETS_D
 import os.path
 
 # pathlib would cost ~10 ms of start-up (it imports re, fnmatch, urllib): plain os.path here.
-PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # cheatsheet/
 
 
 def snippets_dir(package_dir=PACKAGE_DIR):

@@ -1,7 +1,7 @@
 """`check --jobs N`: cards run in N worker processes that each import Keras once.
 
 Most of a card's time is Python and graph tracing on one core, so two cards run side by side
-on two cores in about the time of one. A worker is `python -m cheatsheet.workers [TOPIC ...]`:
+on two cores in about the time of one. A worker is `python -m cheatsheet.demos.workers [TOPIC ...]`:
 it imports Keras (on $KERAS_BACKEND), calls the named cards' prepare(), answers one JSON line
 with its environment, then one JSON line per topic it reads on stdin. The parent hands each
 idle worker the next card, prints results in the card order, and owns every worker: they run
@@ -47,7 +47,7 @@ class Worker:
     """One worker process and its protocol pipes."""
 
     def __init__(self, backend=None, prepare=(), threads=None):
-        package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         environment = tuning.worker_environment(dict(os.environ), threads, backend)
         environment["PYTHONPATH"] = os.pathsep.join(
             [package_root, *filter(None, [environment.get("PYTHONPATH")])])
@@ -57,7 +57,7 @@ class Worker:
         self.environment = environment  # what check's header reports of its tuning
         self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cheatsheet.workers", *prepare],
+            [sys.executable, "-m", "cheatsheet.demos.workers", *prepare],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
             text=True, encoding="utf-8", env=environment, start_new_session=True)
         self.topic = None  # the card it is running
@@ -227,7 +227,7 @@ def _run_parallel(workers, topics, backend, seed, done, threads=None):
 
 def lost(topic, error):
     """The result of a card whose worker stopped under it, with the last lines of its stderr."""
-    from . import index
+    from ..cards import index
 
     card = index.find(topic)
     return {"topic": topic, "title": card.title if card else topic, "status": "error",
@@ -246,8 +246,9 @@ def serve(prepare_topics):
         answers.write(json.dumps(value, default=lambda item: item.item()
                                  if hasattr(item, "item") else str(item)) + "\n")
 
-    from . import index, runner
-    from .errors import CheatsheetError
+    from ..cards import index
+    from ..errors import CheatsheetError
+    from . import runner
 
     try:
         keras = runner.load_keras("check")

@@ -1,7 +1,7 @@
 """`quiz`: revision questions generated from the tested cards, asked and scored in a terminal.
 
 Four kinds, every one made from what a card already proves:
-- spot the bug: an original tf.keras 2 line (cheatsheet/original.py) and four things it might
+- spot the bug: an original tf.keras 2 line (cheatsheet/quiz/original.py) and four things it might
   do in Keras 3: what it does (its exception or warning) and three plausible failures of the
   same code that tests show it does not have;
 - predict: a parameter count, a size or a formula's value, parsed from the card's note where the
@@ -19,10 +19,10 @@ import random
 import re
 from collections import namedtuple
 
-from . import index
-from .errors import CheatsheetError, shown
+from ..cards import index
+from ..cards.source import SnippetSource
+from ..errors import CheatsheetError, shown
 from .original import CNN_BLOCK, SPOTS
-from .source import SnippetSource
 
 KINDS = ("spot-the-bug", "predict", "choose", "fill-the-gap")
 KIND_LABELS = {"spot-the-bug": "spot the bug", "predict": "predict", "choose": "choose",

@@ -21,7 +21,7 @@ A card file opens like this (keras-io's example header, then headed blocks)::
     - ...
     \"\"\"
 
-- `Section` names one of the sections in cheatsheet/roadmap.py; `Aliases` are the other names
+- `Section` names one of the sections in cheatsheet/cards/roadmap.py; `Aliases` are the other names
   people type (lower case, no spaces), `See also` other cards' topics, `Functions` the top-level
   definitions `show` prints, in reading order. Aliases and See also may be left empty.
 - `Use when` (optional) lists, comma-separated, the problems a learner types that the card
@@ -39,7 +39,7 @@ would import Keras (seconds), parsing it with `ast` ~1 ms a file. Errors name th
 
 import os.path
 
-from .errors import CheatsheetError
+from ..errors import CheatsheetError
 
 # The header's fields, in the order a card writes them. `Use when` lists the problems a card
 # answers in a learner's words (for search); `Backends` the Keras 3 backends it runs on. A card

@@ -11,7 +11,8 @@ metavar: file names; anything else (a seed, a question's words): nothing.
 
 import argparse
 
-from . import __version__, index, plots
+from .. import __version__
+from ..cards import index
 
 SHELLS = ("bash", "zsh", "fish")
 FILES = "files"  # the values of an argument that names a file
@@ -70,6 +71,8 @@ def top_options(parser):
 
 
 def names_now():
+    from ..demos import plots  # its names only: plots imports matplotlib when it draws
+
     topics = []
     for card in index.CARDS:
         topics += [card.topic, *card.aliases]

@@ -8,8 +8,8 @@ import io
 import os
 import sys
 
-from . import index
-from .errors import CheatsheetError, shown
+from ..cards import index
+from ..errors import CheatsheetError, shown
 
 LEARNING_CURVES_TOPIC = "early-stopping"  # its demo overfits, so the curves part and it stops
 PATIENCE = 3  # epochs without a better val_loss before the marked early stop
@@ -243,7 +243,7 @@ def records_history(card):
     """Whether the card's demo returns a "history" (read from its source, nothing imported)."""
     import ast
 
-    from .source import read_snippet
+    from ..cards.source import read_snippet
 
     for node in ast.parse(read_snippet(card)).body:
         if isinstance(node, ast.FunctionDef) and node.name == "demo":

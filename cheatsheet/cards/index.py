@@ -13,7 +13,9 @@ changes.
 import os
 from collections import namedtuple
 
-from . import __version__, roadmap
+from .. import __version__
+from ..errors import CheatsheetError, shown
+from . import roadmap
 from .cardfile import CardFormatError, display, parse
 from .source import PACKAGE_DIR, SNIPPETS_DIR
 
@@ -62,7 +64,7 @@ def load(directory=SNIPPETS_DIR, topics=roadmap.TOPICS):
         if card["topic"] not in topics:
             raise CardFormatError(files[card["topic"]], None,
                                   f"topic {card['topic']!r} has no place in the roadmap: add it "
-                                  "to TOPICS in cheatsheet/roadmap.py")
+                                  "to TOPICS in cheatsheet/cards/roadmap.py")
         if card["Section"] not in SECTION_NAMES:
             raise CardFormatError(files[card["topic"]], card["lines"]["Section"],
                                   f"unknown section {card['Section']!r}; sections are: "
@@ -71,7 +73,7 @@ def load(directory=SNIPPETS_DIR, topics=roadmap.TOPICS):
     if missing:
         expected = ", ".join(display(os.path.join(directory, topic.replace("-", "_") + ".py"))
                              for topic in missing)
-        raise CardFormatError("cheatsheet/roadmap.py", None,
+        raise CardFormatError("cheatsheet/cards/roadmap.py", None,
                               f"TOPICS names {', '.join(missing)}, which has no card file "
                               f"(expected {expected})")
     owner = {card["topic"]: card["topic"] for card in parsed}  # topics first: an alias yields
@@ -117,7 +119,8 @@ def _index():
 
 CACHE_FORMAT = 1  # what a cache file holds; a change gives new files, never a misread old one
 # The modules the cached values are made by, beside the card files they are read from.
-MADE_BY = ("cardfile.py", "index.py", "roadmap.py", "source.py", os.path.join("lint", "rules.py"))
+MADE_BY = tuple(os.path.join(*name.split("/")) for name in (
+    "cards/cardfile.py", "cards/index.py", "cards/roadmap.py", "cards/source.py", "lint/rules.py"))
 _extras = None  # {topic: (code, copy_ready)} and {topic: lint codes}, once read
 
 
@@ -144,7 +147,7 @@ def build(directory=SNIPPETS_DIR):
     """(cards, by_name, code, lint codes) from the files themselves: load(), each card's code as
     `show` prints it (None for a card whose code cannot be read: show then says why), and the
     lint rules of each card's pitfalls."""
-    from .lint.rules import RULES
+    from ..lint.rules import RULES
     from .source import SnippetSource
 
     cards, by_name = load(directory)
@@ -186,7 +189,7 @@ def cached(directory=SNIPPETS_DIR):
     cards, by_name, code, lint_codes = build(directory)
     _extras = code, lint_codes
     try:
-        from .files import write_new
+        from ..output.files import write_new
 
         os.makedirs(os.path.dirname(path), exist_ok=True)
         write_new(path, marshal.dumps((key, tuple(map(tuple, cards)), code, lint_codes)),
@@ -208,7 +211,7 @@ def lint_codes(card):
     """The codes of the lint rules whose pitfall the card teaches, in the rules' order."""
     if _extras is not None:
         return _extras[1].get(card.topic, ())
-    from .lint.rules import RULES  # a table, no Keras
+    from ..lint.rules import RULES  # a table, no Keras
 
     return tuple(rule.code for rule in RULES if rule.card == card.topic)
 
@@ -251,3 +254,22 @@ def cards_by_section():
     return [(section, why, [c for c in cards if c.section == section])
             for section, why in SECTIONS
             if any(c.section == section for c in cards)]
+
+
+def lookup(name, list_command="cheatsheet list"):
+    """The card for a topic or alias, or a CheatsheetError that suggests the nearest names
+    (their spelling, then the cards search finds about the word), or `list_command`."""
+    card = find(name)
+    if card is not None:
+        return card
+    close = suggestions(name)
+    if close:
+        raise CheatsheetError(f"no card named {shown(name)!r}. Did you mean: {', '.join(close)}?")
+    from .search import rank
+    from .source import read_snippet
+
+    about = [hit.card.topic for hit in rank(name, _index()[0], read_snippet)[:3]]
+    if about:
+        raise CheatsheetError(f"no card named {shown(name)!r}; cards about it: "
+                              f"{', '.join(about)}")
+    raise CheatsheetError(f"no card named {shown(name)!r}. Try: {list_command}")

@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 
-from .cardfile import BACKENDS
+from ..cards.cardfile import BACKENDS
 from .runner import BACKEND_INSTALL, figure_line
 
 LABELS = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}

@@ -9,7 +9,7 @@ import html
 import os
 import tempfile
 
-from .errors import CheatsheetError
+from ..errors import CheatsheetError
 
 # Fixed ids: Anki matches the note type and the deck of a re-import by them.
 MODEL_ID = 1_907_419_019
@@ -45,8 +45,8 @@ def inline(text):
 
 
 def front(question):
-    from .export import highlight_html
-    from .quiz import KIND_LABELS
+    from ..quiz import KIND_LABELS
+    from .html import highlight_html
 
     parts = [f'<div class="kind">{KIND_LABELS[question.kind]} · {question.topic}</div>',
              f"<p>{inline(question.prompt)}</p>"]
@@ -59,7 +59,7 @@ def front(question):
 
 
 def back(question):
-    from .quiz import answer_text
+    from ..quiz import answer_text
 
     answer = answer_text(question)
     answer = (f"<pre><code>{html.escape(answer)}</code></pre>" if question.kind == "fill-the-gap"
@@ -74,7 +74,7 @@ def note_guid(question_id):
 
 def package(cards):
     """The .apkg bytes of every question the cards make (seed 0: the same choices each time)."""
-    from .quiz import questions
+    from ..quiz import questions
 
     genanki = genanki_module()
     model = genanki.Model(

@@ -17,7 +17,7 @@ import contextlib
 import os
 import stat
 
-from .errors import CheatsheetError, shown
+from ..errors import CheatsheetError, shown
 
 STDOUT = "-"
 
