@@ -12,20 +12,20 @@ Backends: tensorflow, jax, torch
 ## Note
 
 An autoencoder is trained to output its own input through a narrow middle layer, the code: the
-encoder has to keep what matters about each image in a few numbers and the decoder to rebuild
-the image from them. Labels are not needed (the input is the target). With only linear layers
-and squared error it can at best find PCA's subspace; the ReLU layers let it bend the code, so
-the demo's 8-number code rebuilds held-out 8x8 digits with a lower mean squared error than
+encoder has to keep what matters about each image in a few numbers and the decoder to rebuild the
+image from them. Labels are not needed (the input is the target). With only linear layers and
+squared error it can at best find PCA's subspace; the ReLU layers let it bend the code, so the
+demo's 8-number code rebuilds held-out 8x8 digits with a lower mean squared error than
 scikit-learn's PCA with 8 components (the figure is the ratio, target <= 1; after 10 epochs
-0.73-0.79 on seeds 0-4 on TensorFlow, JAX and PyTorch, 0.74-0.76 at seed 0). A variational autoencoder makes the code a distribution: the encoder outputs a mean and
-a log-variance for each code number, and the decoder reads a sample z = mean + exp(log_var / 2)
-* epsilon, epsilon ~ N(0, 1). Drawing epsilon outside the network is the reparameterisation
-trick: z stays a differentiable function of mean and log_var, so gradients reach the encoder. A
-KL term, 0.5 * sum(mean**2 + exp(log_var) - 1 - log_var) per image, the closed form of KL(N(mean,
-var) || N(0, 1)), pulls every code towards the standard normal, the distribution from which
-codes for new images are later drawn. Keras losses average over the 64 pixels, so the card
-divides the KL by 64 as well: the total loss is then the negative ELBO per pixel. At inference
-the VAE decodes the mean.
+0.73-0.79 on seeds 0-4 on TensorFlow, JAX and PyTorch, 0.74-0.76 at seed 0). A variational
+autoencoder makes the code a distribution: the encoder outputs a mean and a log-variance for each
+code number, and the decoder reads a sample z = mean + exp(log_var / 2) * epsilon, epsilon ~ N(0,
+1). Drawing epsilon outside the network is the reparameterisation trick: z stays a differentiable
+function of mean and log_var, so gradients reach the encoder. A KL term, 0.5 * sum(mean**2 +
+exp(log_var) - 1 - log_var) per image, the closed form of KL(N(mean, var) || N(0, 1)), pulls every
+code towards the standard normal, the distribution from which codes for new images are later drawn.
+Keras losses average over the 64 pixels, so the card divides the KL by 64 as well: the total loss is
+then the negative ELBO per pixel. At inference the VAE decodes the mean.
 
 ## Pitfalls
 

@@ -274,7 +274,8 @@ def copied_runs(request, tmp_path_factory):
 
 def test_a_copied_script_cannot_import_this_project_in_the_runner(tmp_path, copied_runs):
     script = tmp_path / "leaning.py"
-    script.write_text("import sys\nprint(sys.argv[0], __name__)\nfrom cheatsheet.cards import index\n")
+    script.write_text("import sys\nprint(sys.argv[0], __name__)\n"
+                      "from cheatsheet.cards import index\n")
     runners = copied_runs.runners()
     runner = runners.get()
     try:
