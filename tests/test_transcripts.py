@@ -32,6 +32,7 @@ def test_a_transcript_prints_today_what_it_shows(block, tmp_path):
     (["Epoch 1/15", "...", "built 35,914"], ["Epoch 1/15", "a", "b", "built 1,2"], True),
     (["Epoch 1/15", "..."], [], False),
     (["a"], ["a", "b"], False),
+    (["cnn     ok    12.7  accuracy"], ["cnn     ok     3.1  accuracy"], True),
 ])
 def test_training_output_is_compared_by_shape(expected, printed, fits):
     assert same_shape(expected, printed) is fits

@@ -132,14 +132,20 @@ def run(command, cwd, timeout=600):
 
 
 def shape(line):
-    """A printed line as a pattern in which every number may differ."""
+    """A printed line as a pattern in which every number may differ, and with it the spaces
+    that align a column of numbers."""
     parts, last = [], 0
     for match in NUMBER.finditer(line):
-        parts.append(re.escape(line[last:match.start()]))
+        parts.append(literal(line[last:match.start()]))
         parts.append(NUMBER.pattern)
         last = match.end()
-    parts.append(re.escape(line[last:]))
+    parts.append(literal(line[last:]))
     return re.compile("".join(parts))
+
+
+def literal(text):
+    """Text as a pattern: itself, each run of spaces any run of spaces."""
+    return " +".join(re.escape(piece) for piece in re.split(r" +", text))
 
 
 def same_shape(expected, actual):
