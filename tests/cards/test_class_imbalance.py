@@ -112,9 +112,9 @@ def test_class_weights_raise_minority_recall_measured_by_sklearn(demo_run):
     assert recalls[0] == pytest.approx(weighted["value"])  # the demo's figure, measured again
     assert recalls[1] == pytest.approx(plain["value"])
     assert recalls[0] >= weighted["target"] == 0.65 > recalls[1]  # a plain model misses it
-    # the note: "rises from 0.25 to 0.76 at seed 0"
-    assert recalls[1] == pytest.approx(0.25, abs=0.03) and recalls[0] == pytest.approx(0.76,
-                                                                                       abs=0.03)
+    # the note: "from 0.22-0.25 to 0.76-0.82 at seed 0" (TF 0.245/0.764, JAX 0.217/0.821,
+    # torch 0.236/0.774)
+    assert 0.21 <= recalls[1] <= 0.25 and 0.76 <= recalls[0] <= 0.825
     assert precisions[0] < precisions[1]  # the price: more false alarms
 
 
