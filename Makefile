@@ -52,6 +52,8 @@ test-backends: $(VENV)/.installed-backends
 		echo "== KERAS_BACKEND=$$backend"; \
 		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -n auto tests/cards || exit 1; \
 	done
+	@# The card x backend grid's transcript (docs/commands.md) needs every backend installed.
+	$(BIN)/python -m pytest -q -p no:xdist tests/test_transcripts.py -k "check and deployment"
 
 # Issue 33: the wheel as a learner installs it. tests/install builds it, installs it into fresh
 # virtual environments (no backend, then the tensorflow extra) and runs the CLI from elsewhere;

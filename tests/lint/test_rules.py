@@ -99,6 +99,8 @@ def test_kc111_is_proven_only_where_tf_keras_is_installed():
 
 @pytest.mark.slow
 def test_the_tensorflow_rules_fail_without_tensorflow_and_their_fixes_do_not():
+    pytest.importorskip("jax", reason="runs Keras on JAX with TensorFlow blocked: make "
+                                      "test-backends installs jax")
     probe = (blocking_imports("tensorflow") + "from tests.lint.examples import main\n"
              f"main({[rule.code for rule in WITHOUT_TENSORFLOW]!r})\n")
     result = run_python("-c", probe, env={"KERAS_BACKEND": "jax"}, timeout=300)
