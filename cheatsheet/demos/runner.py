@@ -105,8 +105,6 @@ def missing_library(command, missing):
 def require_keras(command, backend):
     """Refuse, without importing them, when Keras or the backend's library is not installed
     (MissingLibrary): what a worker process, or a card's import, would find out only later."""
-    import importlib.util
-
     for name in ("keras", backend):
         try:
             found = importlib.util.find_spec(name) is not None
