@@ -1,6 +1,8 @@
 """Speed targets: lookups against bare Python, and Keras work against `import keras`.
 
-Run with `make bench` (`python bench/bench.py --quick` leaves out the two test suites). Exits 1
+Run with `make bench`. `python bench/bench.py --quick` leaves out the two test suites;
+`--only LABEL[,LABEL...]` times only those rows (and the row each is judged against) and leaves
+out the demo margins and relevance, e.g. `--only "check cnn"` or `--only lookups`. Exits 1
 when a target is missed, so a regression is hard to overlook. bench/README.md has the method
 and the history of the figures.
 """
@@ -148,8 +150,30 @@ def backend_installed(name):
     return importlib.util.find_spec(name) is not None
 
 
-def skipped(label, command, quick):
+def chosen_rows(only):
+    """The labels `--only` names ("lookups": every lookup), with the rows they are judged
+    against (python -c pass, or import keras before and after); None for every row."""
+    if only is None:
+        return None
+    labels = {label for word in only.split(",") for label in
+              (LOOKUPS if word.strip() == "lookups" else [word.strip()])}
+    unknown = labels - {label for label, *_ in COMMANDS}
+    if unknown:
+        raise SystemExit(f"Error: no bench row {', '.join(sorted(unknown))}; the rows: "
+                         + ", ".join(label for label, *_ in COMMANDS))
+    while True:  # the floor of each, and the floor of that ("check --backend jax")
+        against = {RELATIVE_TARGETS[label][0] for label in labels if label in RELATIVE_TARGETS}
+        if "import keras" in against:
+            against.add("import keras (after)")
+        if against <= labels:
+            return labels
+        labels |= against
+
+
+def skipped(label, command, quick, rows=None):
     """Why a row is not run here, or None."""
+    if rows is not None and label not in rows:
+        return "not chosen (--only)"
     if quick and label in SUITES:
         return "--quick"
     if "--backend" in command and not backend_installed(command[command.index("--backend") + 1]):
@@ -160,12 +184,16 @@ def skipped(label, command, quick):
 
 
 def main(argv=None):
-    quick = "--quick" in (argv if argv is not None else sys.argv[1:])
+    argv = sys.argv[1:] if argv is None else argv
+    quick = "--quick" in argv
+    rows = chosen_rows(argv[argv.index("--only") + 1] if "--only" in argv[:-1] else None)
     print(f"{os.cpu_count()} cores, {sys.executable}")
     print(f"{'command':<21} {'runs':>4} {'median ms':>10} {'peak MiB':>9} {'x python':>9}  target")
     baseline_ms, missed, samples_of, medians, peaks = None, [], {}, {}, {}
     for label, command, runs, target_ms, target_mib in COMMANDS:
-        reason = skipped(label, command, quick)
+        reason = skipped(label, command, quick, rows)
+        if reason == "not chosen (--only)":
+            continue
         if reason:
             print(f"{label:<21} skipped: {reason}")
             continue
@@ -184,8 +212,8 @@ def main(argv=None):
         if target_ms or target_mib:
             met = ((target_ms is None or medians[label] <= target_ms)
                    and (target_mib is None or peaks[label] <= target_mib))
-            limits = [f"<= {target_ms:,} ms"] * bool(target_ms) + [f"<= {target_mib:,} MiB"] * bool(
-                target_mib)
+            limits = ([f"<= {target_ms:,} ms"] if target_ms else []) + (
+                [f"<= {target_mib:,} MiB"] if target_mib else [])
             verdict = f"{', '.join(limits)}: {'met' if met else 'MISSED'}"
             if not met:
                 missed.append(label)
@@ -209,14 +237,17 @@ def main(argv=None):
               f"(<= {ratio}x): {'met' if met else 'MISSED'}")
         if not met:
             missed.append(label)
+    if rows is not None:
+        if missed:
+            print(f"missed: {', '.join(missed)}")
+        return 1 if missed else 0
     # Issue 30: every demo keeps its target on seeds 0-4, on every backend it declares, as check
-    # runs it (tuned) and as its file is written (--as-written, on TensorFlow).
+    # runs it (tuned) and as its file is written (--as-written).
     for backend in ("tensorflow", "jax", "torch"):
         if not backend_installed(backend):
             print(f"\ndemo margins on {backend}: skipped, not installed")
             continue
-        ways = [False, True] if backend == "tensorflow" else [False]
-        for as_written in ways:
+        for as_written in (False, True):
             how = "as written" if as_written else "as check runs them"
             print(f"\ndemo margins on {backend}, {how}, worst of seeds 0-{margins.SEEDS - 1}:")
             if margins.worst_of_seeds(backend=backend, as_written=as_written,
