@@ -243,30 +243,37 @@ class Magic:
                               "text/plain": f"<{card.topic}: a picture, shown in a notebook>"})
 
     def check(self, topics):
-        from .demos import runner
+        """check's own implementation (demos/check.py) in this kernel, as written: the kernel's
+        Keras and backend, nothing tuned; in a notebook, one table that grows a row as each
+        card ends."""
+        from .demos import check, runner
 
         cards = [lookup(topic) for topic in topics] or list(index.CARDS)
         cards = [card for card in index.CARDS if card in cards]  # roadmap order, each once
-        runner.load_keras("check")
-        runner.prepare(cards)
-        header = render.check_header(runner.environment())
-        rows, results = [], []
         in_notebook = getattr(self.shell, "kernel", None) is not None
-        if in_notebook:  # one table that grows a row as each card finishes
-            handle = display_data(check_table(header, [], []), display_id=True)
-        else:
-            print(header, flush=True)
-        for card in cards:
-            result = runner.run_card(card)
-            results.append(result)
-            rows.append(render.check_row(result, runner.figure_line(result)))
+        table = {"header": "", "rows": [], "results": [], "handle": None}
+
+        def header(environment, skipped):
+            table["header"] = render.check_header(environment)
             if in_notebook:
-                handle.update(check_table(header, rows, results), raw=True)
+                table["handle"] = display_data(check_table(table["header"], [], []),
+                                               display_id=True)
             else:
-                print(rows[-1], flush=True)
-        failed = [result["topic"] for result in results if result["status"] != "ok"]
-        print(f"{len(results) - len(failed)} of {len(results)} cards met their targets"
-              + (f"; not met: {', '.join(failed)}" if failed else ""))
+                print(table["header"], flush=True)
+            for row in skipped:
+                show_row(row)
+
+        def show_row(result):
+            table["results"].append(result)
+            table["rows"].append(render.check_row(result, runner.figure_line(result)))
+            if in_notebook:
+                table["handle"].update(check_table(table["header"], table["rows"],
+                                                   table["results"]), raw=True)
+            else:
+                print(table["rows"][-1], flush=True)
+
+        report = check.run(cards, header, show_row, as_written=True)
+        print(render.check_summary(report), end="")
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -328,11 +335,15 @@ def display(text, html):
 
 
 def check_table(header, rows, results):
+    """check's table as one display: the text rows, and an HTML table of the same results."""
+    from .demos import runner
+
     cells = "".join(
-        f'<tr><td><code>{result["topic"]}</code></td><td class="{result["status"]}">'
+        f'<tr><td><code>{result["topic"]}</code></td>'
+        f'<td class="{result["status"].replace(" ", "-")}">'
         f'{result["status"]}</td><td>{result["seconds"]["total"]:.1f}</td>'
-        f"<td>{escape(row.split(None, 3)[3])}</td></tr>"
-        for row, result in zip(rows, results, strict=True))
+        f"<td>{escape(runner.figure_line(result))}</td></tr>"
+        for result in results)
     head = "".join(f"<p>{escape(line)}</p>" for line in header.splitlines()[:2])
     return {"text/plain": "\n".join([header, *rows]),
             "text/html": f'{CSS}<div class="cheatsheet">{head}<table><tr><th>topic</th>'

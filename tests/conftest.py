@@ -1,5 +1,6 @@
 """Shared test set-up: quiet TensorFlow, one in-process CLI runner, the repository root."""
 
+import io
 import os
 import subprocess
 import sys
@@ -26,20 +27,41 @@ class CliResult:
         self.status, self.out, self.err = status, out, err
 
 
+class TestStream(io.StringIO):
+    """A standard stream the tests hand main(): text kept, a terminal when `terminal` is set
+    (the `terminal` fixture), no file descriptor."""
+
+    terminal = False
+
+    def isatty(self):
+        return self.terminal
+
+
 @pytest.fixture
 def cli(capsys):
-    """Run the CLI in this process: cli("show", "cnn") -> CliResult(status, out, err)."""
-    from cheatsheet.cli import main
+    """Run the CLI in this process, on streams of its own (main's `streams`):
+    cli("show", "cnn") -> CliResult(status, out, err). What a library writes to sys.stdout or
+    sys.stderr itself (Python's warnings) is captured too, after the command's own."""
+    from cheatsheet.cli import Streams, main
 
     def run(*argv):
+        out, err = TestStream(), TestStream()
         try:
-            status = main(list(argv))
+            status = main(list(argv), Streams(sys.stdin, out, err))
         except SystemExit as exit_:  # argparse's own exits: --help, --version, bad flags
             status = exit_.code
         captured = capsys.readouterr()
-        return CliResult(status, captured.out, captured.err)
+        return CliResult(status, out.getvalue() + captured.out, err.getvalue() + captured.err)
 
     return run
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """The cli fixture's standard output is a terminal (NO_COLOR unset, TERM=xterm)."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(TestStream, "terminal", True)
 
 
 def run_python(*args, timeout=120, **kwargs):

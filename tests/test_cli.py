@@ -1,5 +1,7 @@
 """The CLI as a user meets it: lookups, output modes, errors that never show a traceback."""
 
+import errno
+import io
 import json
 import os
 import re
@@ -14,19 +16,12 @@ from hypothesis import strategies as st
 from cheatsheet import __version__
 from cheatsheet.cards import index
 from cheatsheet.cards.source import read_snippet
+from cheatsheet.errors import ExitStatus
 
 from .conftest import REPO, heavy_imports_after, run_python
 
 ANSI = "\033["
 TOPICS = [card.topic for card in index.CARDS]
-
-
-@pytest.fixture
-def terminal(monkeypatch):
-    """Pretend stdout is a terminal."""
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("TERM", "xterm")
-    monkeypatch.setattr("cheatsheet.cli.stdout_is_terminal", lambda: True)
 
 
 def test_list_piped_prints_one_topic_per_line_in_roadmap_order(cli):
@@ -244,6 +239,85 @@ def test_an_encoding_that_cannot_print_the_card_prints_it_with_replacements_and_
     assert result.stderr.count("\n") == 1  # once, however many characters it replaced
     assert result.stderr.startswith("Warning: standard output's encoding (ascii) cannot print")
     assert "PYTHONIOENCODING=utf-8" in result.stderr
+
+
+# The same cases in this process: main() takes the streams it writes to (httpie's Environment),
+# so a test hands it a full, closed or ASCII-only one, and sys.stdout is never swapped.
+
+class FullStream(io.StringIO):
+    def write(self, text):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+class AsciiStream(io.TextIOWrapper):
+    def __init__(self):
+        super().__init__(io.BytesIO(), encoding="ascii")
+
+    def text(self):
+        self.flush()
+        return self.buffer.getvalue().decode("ascii")
+
+
+def run_main(argv, stdout):
+    from cheatsheet.cli import Streams, main
+
+    stderr, before = io.StringIO(), sys.stdout
+    status = main(argv, Streams(io.StringIO(), stdout, stderr))
+    assert sys.stdout is before  # the process's stream is left alone
+    return status, stderr.getvalue()
+
+
+@pytest.mark.parametrize("argv", [["list"], ["show", "cnn"], ["search", "adam"],
+                                  ["explain", "Unrecognized keyword arguments passed to Dense: "
+                                              "{'input_shape': (20,)}"]])
+def test_main_writes_to_the_streams_it_is_given(argv, capsys):
+    out = io.StringIO()
+    status, err = run_main(argv, out)
+    assert (status, err) == (ExitStatus.OK, "") and out.getvalue()
+    assert capsys.readouterr() == ("", "")  # nothing reached the process's own streams
+
+
+def test_main_on_a_full_stream_given_it_is_one_line_and_failed():
+    assert run_main(["show", "cnn"], FullStream()) == (
+        ExitStatus.FAILED, "Error: cannot write to standard output: No space left on device\n")
+
+
+def test_main_on_a_closed_stream_given_it_is_one_line_and_failed():
+    assert run_main(["list"], None) == (
+        ExitStatus.FAILED, "Error: standard output is closed; nothing to print to\n")
+
+
+def test_main_on_an_ascii_stream_given_it_replaces_and_warns_once():
+    stream = AsciiStream()
+    status, err = run_main(["show", "cnn"], stream)
+    assert status == ExitStatus.OK and "Architectures ? aliases" in stream.text()
+    assert err.count("\n") == 1 and err.startswith("Warning: standard output's encoding (ascii)")
+
+
+def test_usage_errors_go_to_the_stderr_given_with_the_usage_status():
+    stderr = io.StringIO()
+    from cheatsheet.cli import Streams, main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["show"], Streams(io.StringIO(), io.StringIO(), stderr))
+    assert exit_.value.code == ExitStatus.USAGE
+    assert "the following arguments are required: topic" in stderr.getvalue()
+
+
+def test_every_exit_status_is_named():
+    """No command returns a bare number: each status is an ExitStatus member (errors.py)."""
+    import ast
+
+    for path in ["cheatsheet/cli.py", "cheatsheet/quiz/__init__.py", "cheatsheet/lint/command.py"]:
+        tree = ast.parse((REPO / path).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and (node.name.startswith("cmd_") or node.name
+                                                      in ("main", "command", "run")):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Constant):
+                        assert not isinstance(inner.value.value, int), \
+                            f"{path}:{inner.lineno}: return {inner.value.value}; name it"
+    assert [int(status) for status in ExitStatus] == [0, 1, 2, 70, 130]
 
 
 def test_a_terminal_that_cannot_encode_a_character_shows_a_replacement():

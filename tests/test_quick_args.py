@@ -75,6 +75,6 @@ TOKENS = st.sampled_from([
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.sampled_from([*cli.QUICK, "run", "check"]), st.lists(TOKENS, max_size=6))
+@given(st.sampled_from([*cli.LOOKUPS, "run", "check"]), st.lists(TOKENS, max_size=6))
 def test_fuzzed_command_lines_agree_with_argparse(command, words):
     agrees([command, *words])

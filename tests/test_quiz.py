@@ -10,7 +10,6 @@ import sqlite3
 import sys
 import zipfile
 from collections import Counter
-from types import SimpleNamespace
 
 import pytest
 
@@ -232,9 +231,8 @@ def test_input_ending_mid_quiz_prints_the_score_so_far():
 
 
 def test_command_refuses_a_standard_input_that_is_not_a_terminal():
-    args = SimpleNamespace(seed=1, count=2, section=None, json=False, answers=False)
     with pytest.raises(quiz.QuizError, match="not a terminal"):
-        quiz.command([], args, io.StringIO("a\n"), io.StringIO())
+        quiz.command([], io.StringIO("a\n"), io.StringIO(), count=2, seed=1)
 
 
 # -- the command line ----------------------------------------------------------------------------

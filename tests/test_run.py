@@ -70,6 +70,39 @@ def test_check_json(cli):
     assert [row["status"] for row in report["results"]] == ["ok"]
 
 
+def test_cheatsheet_check_and_the_cheat_magic_share_one_implementation(cli, monkeypatch, capsys):
+    """Both front ends hand the cards to demos.check.run and show what it reports: the same
+    rows and the same summary; the magic runs them as written, in the kernel's Keras."""
+    from cheatsheet import magic
+    from cheatsheet.demos import check, runner
+    from cheatsheet.output import render
+
+    card, calls = index.find("deployment"), []
+    environment = {"python": "3", "keras": "3", "backend": "jax", "devices": ["cpu:0"],
+                   "import_seconds": 1.0}
+
+    def run(cards, on_header, on_row, **options):  # one card the backend does not run
+        calls.append(([each.topic for each in cards], options))
+        row = runner.unsupported(card, "jax")
+        on_header(environment, [])
+        on_row(row)
+        return check.Report(environment, [row], [], 2.0, "jax")
+
+    monkeypatch.setattr(check, "run", run)
+    report = run([card], lambda *_: None, lambda _: None)
+    calls.clear()
+    shown = cli("check", "deployment")
+    magic.Magic(shell=object()).check(["deployment"])  # terminal IPython: plain text
+    in_kernel = capsys.readouterr().out
+    assert calls == [(["deployment"], {"seed": 0, "backend": None, "jobs": None,
+                                       "as_written": False}),
+                     (["deployment"], {"as_written": True})]
+    row = render.check_row(report.results[0], runner.figure_line(report.results[0]))
+    for text in (shown.out, in_kernel):
+        assert row in text and text.endswith(render.check_summary(report))
+    assert shown.status == 1
+
+
 def test_check_unknown_topic_fails_before_running_anything(cli):
     result = cli("check", "--jobs", "1", "basics", "trnasformer")
     assert result.status == 1 and result.err.startswith("Error: no card named 'trnasformer'")

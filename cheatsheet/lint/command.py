@@ -2,12 +2,14 @@
 
 import difflib
 
+from ..errors import ExitStatus
 from . import report
 from .check import Finding  # noqa: F401  (re-exported for callers)
 from .files import Document, Unreadable, python_files, read_text
 from .rules import BY_CODE, RULES, SAFE
 
-CLEAN, FOUND, TROUBLE = 0, 1, 2  # no finding; findings; usage, unreadable file or syntax error
+# no finding; findings; usage, unreadable file or syntax error: ruff's statuses
+CLEAN, FOUND, TROUBLE = ExitStatus.OK, ExitStatus.FAILED, ExitStatus.USAGE
 FIX_ROUNDS = 5  # a fix can make another possible (workers= removed, fit_generator now safe)
 
 

@@ -302,3 +302,17 @@ def check_row(result, figure):
     row = CHECK_COLUMNS.format(topic=result["topic"], status=result["status"],
                                seconds=f"{result['seconds']['total']:.1f}", result=figure)
     return "\n".join([row, *(f"{'':<23}| {line}" for line in result.get("stderr", ()))])
+
+
+def check_summary(report):
+    """The lines under check's table (a demos.check.Report): how many cards met their targets,
+    in how long, which did not, and which were not run on this backend."""
+    ran, failed = len(report.results), report.failed
+    imported = report.environment.get("import_seconds", 0.0)
+    lines = [f"{ran - len(failed)} of {ran} cards met their targets in {report.seconds:.1f} s "
+             f"(Keras import {imported:.1f} s)"
+             + (f"; not met: {', '.join(failed)}" if failed else "")]
+    if report.skipped:
+        lines.append(f"not run on {report.backend} (their rows say why): "
+                     f"{', '.join(row['topic'] for row in report.skipped)}")
+    return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from collections import namedtuple
 
 from ..cards import index
 from ..cards.source import SnippetSource
-from ..errors import CheatsheetError, shown
+from ..errors import CheatsheetError, ExitStatus, shown
 from .original import CNN_BLOCK, SPOTS
 
 KINDS = ("spot-the-bug", "predict", "choose", "fill-the-gap")
@@ -611,21 +611,24 @@ def ask(questions_asked, stdin, stdout, seed):
     return right
 
 
-def command(cards, args, stdin, stdout):
-    """`cheatsheet quiz`: print (--answers, --json) or ask on a terminal. Returns the exit
-    status: 0 when every answer was right, 1 when one was wrong (a quiz is a check too)."""
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    asked = make_quiz(cards, args.count, seed, args.section)
-    if args.json:
+def command(cards, stdin, stdout, count=10, seed=None, section=None, as_json_output=False,
+            answers=False):
+    """`cheatsheet quiz`: print (`answers`, `as_json_output`) or ask on a terminal. Returns the
+    exit status: OK when every answer was right, FAILED when one was wrong (a quiz is a check
+    too). `seed` None: a new quiz each time."""
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**32)
+    asked = make_quiz(cards, count, seed, section)
+    if as_json_output:
         import json
 
         print(json.dumps(as_json(asked, seed), indent=2, ensure_ascii=False), file=stdout)
-        return 0
-    if args.answers:
+        return ExitStatus.OK
+    if answers:
         print(printable(asked), end="", file=stdout)
-        return 0
+        return ExitStatus.OK
     if stdin is None or not stdin.isatty():
         raise QuizError("standard input is not a terminal, so there is no one to answer; "
                         "print the quiz with --answers, or take it as --json")
     right = ask(asked, stdin, stdout, seed)
-    return 0 if right == len(asked) else 1
+    return ExitStatus.OK if right == len(asked) else ExitStatus.FAILED
