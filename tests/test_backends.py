@@ -131,6 +131,25 @@ def test_a_broken_backend_is_one_line_in_its_cells_and_the_others_go_on(cli, mon
     assert report["environment"]["backends"]["jax"]["status"] == "broken"
 
 
+@pytest.mark.parametrize("missing", ["keras", "every backend"])
+def test_the_grid_with_nothing_to_run_on_is_refused_with_the_install_line(
+        cli, monkeypatch, missing):
+    from cheatsheet.demos import backends
+
+    installed = {"keras": "3.15.0", "tensorflow": "2.21.0", "jax": "0.10.2", "torch": "2.13.0"}
+    if missing == "keras":
+        installed["keras"] = None
+    else:
+        installed.update({name: None for name in BACKENDS})
+    monkeypatch.setattr(backends, "version_of", installed.get)
+    monkeypatch.setattr(backends, "run_backend", lambda *args, **kwargs: pytest.fail("ran"))
+    result = cli("check", "--all-backends", "cnn")
+    assert (result.status, result.out) == (2, "")
+    assert result.err.startswith("Error: 'check --all-backends' needs Keras and at least one")
+    assert result.err.count("\n") == 1
+    assert "pip install 'keras-cheatsheet[tensorflow]'" in result.err
+
+
 def test_a_backend_that_dies_before_its_report_gives_its_last_error_line(monkeypatch):
     import subprocess
 

@@ -14,7 +14,8 @@ import subprocess
 import sys
 
 from ..cards.cardfile import BACKENDS
-from .runner import BACKEND_INSTALL, figure_line
+from ..errors import MissingLibrary
+from .runner import BACKEND_INSTALL, INSTALL_HINT, figure_line
 
 LABELS = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
@@ -52,7 +53,12 @@ def run_backend(name, topics=(), seed=0, timeout=1800, as_written=False):
 
 
 def grid(cards, topics=(), seed=0, progress=None, as_written=False):
-    """The report of every backend: {"environment": ..., "cards": [{topic, backends}]}."""
+    """The report of every backend: {"environment": ..., "cards": [{topic, backends}]}.
+    Refused (MissingLibrary, exit 2) when Keras or every backend is missing: a grid of
+    "not installed" cells would check nothing."""
+    if version_of("keras") is None or not any(map(version_of, BACKENDS)):
+        raise MissingLibrary("'check --all-backends' needs Keras and at least one of its "
+                             f"backends, and none is installed: {INSTALL_HINT}")
     environment = {"python": sys.version.split()[0], "keras": version_of("keras"), "backends": {}}
     rows = {card.topic: {"topic": card.topic, "backends": {}} for card in cards}
     for name in BACKENDS:
