@@ -339,5 +339,6 @@ def test_anki_deck_of_some_cards_and_its_refusals(cli, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "genanki", None)  # as if not installed
     result = cli("export", "--format", "anki", "--out", str(tmp_path / "none.apkg"))
     assert result.status == 1
-    assert result.err == "Error: the anki export needs genanki: pip install genanki\n"
+    assert result.err == ("Error: the anki export needs genanki: pip install "
+                          "'keras-cheatsheet[anki]' (or pip install genanki)\n")
     assert not (tmp_path / "none.apkg").exists()

@@ -2,7 +2,7 @@
 
 Each note's guid is derived from the question's id ("predict:cnn:params"), which does not change
 when a card's text does, so importing an updated deck updates its notes instead of adding copies.
-genanki is an optional dependency (`pip install genanki`), imported only here.
+genanki is an optional dependency (the `anki` extra), imported only here.
 """
 
 import html
@@ -34,7 +34,8 @@ def genanki_module():
     try:
         import genanki
     except ImportError:
-        raise CheatsheetError("the anki export needs genanki: pip install genanki") from None
+        raise CheatsheetError("the anki export needs genanki: pip install "
+                              "'keras-cheatsheet[anki]' (or pip install genanki)") from None
     return genanki
 
 
