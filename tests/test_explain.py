@@ -12,8 +12,9 @@ import warnings
 import pytest
 
 from cheatsheet.cards import index
-from cheatsheet.explain import clean, explain, fold
+from cheatsheet.explain import explain, fold
 from cheatsheet.explain.entries import BY_ID, ENTRIES
+from cheatsheet.explain.matching import clean
 
 from .conftest import REPO, heavy_imports_after
 from .explain_pastes import NOT_KERAS, RELEVANCE

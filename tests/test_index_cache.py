@@ -60,7 +60,10 @@ def assert_same(got, want):
 def test_the_cache_gives_exactly_what_parsing_every_card_file_gives(cache_home, monkeypatch):
     want = parsed_fresh()
     assert_same(index.cached(), want)  # built: no cache file yet
-    assert len(os.listdir(cache_home)) == 1  # one file, no temporary left beside it
+    # The cards' file and a code file a card (show reads one card's code, no other lookup any),
+    # and no temporary file left beside them
+    assert sorted(os.listdir(cache_home)) == sorted(
+        ["index-0.1.0.marshal"] + [f"code-{card.topic}-0.1.0.marshal" for card in want[0]])
     no_parsing(monkeypatch)
     assert_same(index.cached(), want)  # read back from the file, every field of every card
 
@@ -111,11 +114,12 @@ def test_a_card_added_or_removed_is_seen(cache_home, cards_copy):
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", b"\xe3\x00\x00", "truncated", "other key",
                                     "directory"])
-def test_a_corrupt_or_unreadable_cache_is_rebuilt(cache_home, monkeypatch, damage):
+@pytest.mark.parametrize("name", ["index", "code-cnn"])
+def test_a_corrupt_or_unreadable_cache_is_rebuilt(cache_home, monkeypatch, damage, name):
     import marshal
 
     index.cached()
-    (path,) = [cache_home / name for name in os.listdir(cache_home)]
+    path = cache_home / f"{name}-0.1.0.marshal"
     if damage == "truncated":
         path.write_bytes(path.read_bytes()[:1000])
     elif damage == "other key":

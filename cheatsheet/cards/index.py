@@ -6,14 +6,14 @@ keras or matplotlib: lookups read the files as text. The cards are read on first
 file that breaks the format is a one-line error from the command, not a failed import.
 
 Parsing 34 card files, and a card's code with `ast`, took a lookup a fifth of `python -c pass`
-and more: so what they give is kept in a cache file (see cached) until a file it was read from
-changes.
+and more: so what they give is kept in cache files (see cached_cards and cached_code) until a
+file it was read from changes.
 """
 
 import os
 from collections import namedtuple
 
-from .. import __version__
+from .. import cache
 from ..errors import CheatsheetError, shown
 from . import roadmap
 from .cardfile import CardFormatError, display, parse
@@ -111,46 +111,42 @@ def load(directory=SNIPPETS_DIR, topics=roadmap.TOPICS):
 def _index():
     global _loaded
     if _loaded is None:
-        _loaded = cached()[:2]
+        _loaded = cached_cards()
     return _loaded
 
 
 # -- the cache: what load() and show's code give, kept until a file they come from changes -------
 
-CACHE_FORMAT = 1  # what a cache file holds; a change gives new files, never a misread old one
+CACHE_FORMAT = 2  # what the cache files hold; a change gives new files, never a misread old one
 # The modules the cached values are made by, beside the card files they are read from.
 MADE_BY = tuple(os.path.join(*name.split("/")) for name in (
-    "cards/cardfile.py", "cards/index.py", "cards/roadmap.py", "cards/source.py", "lint/rules.py"))
-_extras = None  # {topic: (code, copy_ready)} and {topic: lint codes}, once read
-
-
-def cache_path():
-    """$XDG_CACHE_HOME/keras-cheatsheet/ (else ~/.cache/keras-cheatsheet/), one file a version."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):
-        base = os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "keras-cheatsheet", f"index-{__version__}.marshal")
+    "cache.py", "cards/cardfile.py", "cards/index.py", "cards/roadmap.py", "cards/source.py",
+    "lint/rules.py"))
+_extras = None  # [{topic: lint codes}, {topic: (code, copy_ready)} as show asks], once read
 
 
 def cache_key(directory):
-    """The version, and the path, size and modification time of every card file and of every
-    module that makes the cached values: any edit, a card added or removed, gives a new key."""
+    """The path, size and modification time of every card file and of every module that makes
+    the cached values: any edit, a card added or removed, gives a new key."""
     paths = card_files(directory) + [os.path.join(PACKAGE_DIR, name) for name in MADE_BY]
-    stats = []
-    for path in paths:
-        info = os.stat(path)
-        stats.append((path, info.st_size, info.st_mtime_ns))
-    return (CACHE_FORMAT, __version__, directory, tuple(stats))
+    return (CACHE_FORMAT, directory, cache.file_stats(paths))
 
 
-def build(directory=SNIPPETS_DIR):
-    """(cards, by_name, code, lint codes) from the files themselves: load(), each card's code as
-    `show` prints it (None for a card whose code cannot be read: show then says why), and the
-    lint rules of each card's pitfalls."""
+def build_lint_codes():
+    """{topic: the codes of the lint rules of the card's pitfalls}, in the rules' order."""
     from ..lint.rules import RULES
+
+    lint_codes = {}
+    for rule in RULES:
+        lint_codes[rule.card] = (*lint_codes.get(rule.card, ()), rule.code)
+    return lint_codes
+
+
+def build_code(cards, directory=SNIPPETS_DIR):
+    """{topic: (code, copy_ready)}: each card's code as `show` prints it, read with ast (None for
+    a card whose code cannot be read: show then says why)."""
     from .source import SnippetSource
 
-    cards, by_name = load(directory)
     code = {}
     for card in cards:
         try:
@@ -159,43 +155,56 @@ def build(directory=SNIPPETS_DIR):
             code[card.topic] = (source.code(card.functions), source.copy_ready(card.functions))
         except Exception:  # noqa: BLE001  show reads the file itself and says what is wrong
             code[card.topic] = None
-    lint_codes = {}
-    for rule in RULES:
-        lint_codes[rule.card] = (*lint_codes.get(rule.card, ()), rule.code)
-    return cards, by_name, code, lint_codes
+    return code
+
+
+class Cards(tuple):
+    """The cards as the index read them (index.CARDS), with `source_key`: the key of the files
+    they were read from (cache_key), None when there is none (a module file is gone). Search
+    keeps its word index of these cards under that key (search.index_key), and show a card's
+    code (cached_code)."""
+
+    source_key = None
+
+
+def cached_cards(directory=SNIPPETS_DIR):
+    """(cards, by_name) as load() gives them, the cards a Cards tuple, with their lint codes: from
+    the cache file `index` (cheatsheet.cache) while its key is still the files' key; else read
+    from the files, and the cache file (re)written. A card's code, which only show needs, has a
+    cache file of its own (cached_code): a lookup reads no code, show one card's."""
+    global _extras
+
+    def read():
+        cards, _ = load(directory)
+        return tuple(map(tuple, cards)), build_lint_codes()
+
+    try:
+        key = cache_key(directory)
+    except OSError:  # a module file gone: read the cards, keep no cache
+        key = None
+    rows, lint_codes = cache.cached("index", key, read)
+    cards = Cards(Card(*row) for row in rows)
+    cards.source_key = key
+    by_name = {name: card for card in cards for name in (card.topic, *card.aliases)}
+    _extras = [lint_codes, {}]
+    return cards, by_name
+
+
+def cached_code(card, key, directory=SNIPPETS_DIR):
+    """build_code's (code, copy_ready) of one card, from the cache file `code-<topic>` while the
+    files' key is `key`, the one the cards were read under; else read with ast, and the cache
+    file (re)written."""
+    return cache.cached(f"code-{card.topic}", key,
+                        lambda: build_code([card], directory)[card.topic])
 
 
 def cached(directory=SNIPPETS_DIR):
-    """What build() gives, from the cache file when its key is still the files' key; else
-    built, and the cache file (re)written. A cache that is missing, corrupt, unreadable or
-    unwritable is never an error: the cards are read from their files, as without one."""
-    import marshal
-
-    global _extras
-    try:
-        key, path = cache_key(directory), cache_path()
-    except OSError:  # a module file gone: read the cards, keep no cache
-        key = path = None
-    try:
-        with open(path, "rb") as file:
-            stored_key, rows, code, lint_codes = marshal.loads(file.read())
-        if stored_key == key:
-            cards = tuple(Card(*row) for row in rows)
-            by_name = {name: card for card in cards for name in (card.topic, *card.aliases)}
-            _extras = code, lint_codes
-            return cards, by_name, code, lint_codes
-    except Exception:  # noqa: BLE001  missing, unreadable or corrupt: rebuilt below
-        pass
-    cards, by_name, code, lint_codes = build(directory)
-    _extras = code, lint_codes
-    try:
-        from ..output.files import write_new
-
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_new(path, marshal.dumps((key, tuple(map(tuple, cards)), code, lint_codes)),
-                  force=True)
-    except Exception:  # noqa: BLE001  a read-only home or a full disk: no cache, same cards
-        pass
+    """(cards, by_name, code, lint codes), from the cache files while the files are unchanged:
+    cached_cards and every card's cached_code."""
+    cards, by_name = cached_cards(directory)
+    lint_codes, code = _extras
+    for card in cards:
+        code[card.topic] = cached_code(card, cards.source_key, directory)
     return cards, by_name, code, lint_codes
 
 
@@ -204,13 +213,16 @@ def card_code(card):
     None (the caller reads the file)."""
     if _extras is None or _loaded is None or _loaded[1].get(card.topic) != card:
         return None
-    return _extras[0].get(card.topic)
+    code = _extras[1]
+    if card.topic not in code:
+        code[card.topic] = cached_code(card, _loaded[0].source_key)
+    return code[card.topic]
 
 
 def lint_codes(card):
     """The codes of the lint rules whose pitfall the card teaches, in the rules' order."""
     if _extras is not None:
-        return _extras[1].get(card.topic, ())
+        return _extras[0].get(card.topic, ())
     from ..lint.rules import RULES  # a table, no Keras
 
     return tuple(rule.code for rule in RULES if rule.card == card.topic)

@@ -14,91 +14,10 @@ Matching, in three steps:
    any template) and an entry holding most of its template's weight is a guess (score < 1).
    Up to three guesses are returned when they are close: unsure means "one of these".
 
-Standard library only, and no Keras: explain is a lookup.
+Standard library only, and no Keras: explain is a lookup. Every search imports this module, to
+ask looks_like_error: so the entries and the patterns of steps 1 and 3 live in matching.py,
+imported only by a text that could match.
 """
-
-import math
-import re
-from collections import namedtuple
-
-from .entries import BY_ID, ENTRIES
-
-Match = namedtuple("Match", "entry score line")  # line: the pasted line the match was found in
-
-MAX_CANDIDATES = 3
-GUESS_THRESHOLD = 0.6  # share of a template's word weight a text must hold to be a guess
-GUESS_WITHIN = 0.15  # guesses this far below the best one are shown beside it
-PLACEHOLDER_SPAN = 300  # characters one `{}` may stand for
-MIN_WORDS = 3  # a guess holds at least this many of its template's words
-
-# -- 1. cleaning a paste ---------------------------------------------------------------------------
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\[[0-9;]{1,5}m")
-_FRAME = re.compile(
-    r"""^\s*(?:
-        file\s+["'].*["'],\s+line\s+\d+        # Python:  File "x.py", line 3, in f
-      | file\s+\S+:\d+(?:,\s+in\s+.*)?$        # IPython 8:  File ~/x.py:12, in f(a)
-      | cell\s+in\s*\[\d*\],\s+line\s+\d+      # IPython 8:  Cell In[4], line 2
-      | <ipython-input-[^>]*>\s+in\s+          # IPython 7
-      | \S+\.py\s+in\s+\S+\(.*\)\s*$           # IPython 7 / Colab:  x.py in fit(self, ...)
-      | -*>\s*\d+\s                            # ----> 5 model.fit(...)
-      | \d+\s{2,}\S                            #       4 x = ... (the frame's source)
-      | \^[\^~\s]*$                            # ^^^^ under the failing expression
-      | [~\s]*\^[\^~\s]*$
-      | -{10,}\s*$                             # IPython's rule
-      | traceback\s+\(most\s+recent\s+call\s+last\)
-      | during\s+handling\s+of\s+the\s+above\s+exception
-      | the\s+above\s+exception\s+was\s+the\s+direct\s+cause
-      | detected\s+at\s+node\s+
-      | \[\[\{\{node\s
-      | \[\[node\s
-      | \.\.\.\s*\d+\s+frames?\s*$              # Colab: "... 3 frames"
-      | <frozen\s
-    )""", re.IGNORECASE | re.VERBOSE)
-_WRAPPERS = (
-    re.compile(r"exception encountered when calling [^\n]*?(?:\.call\(\)\.|\)\.|\.)(?=\s|$)",
-               re.IGNORECASE),
-    re.compile(r"could not automatically infer the output shape\s*/\s*dtype of .*?"
-               r"error encountered:", re.IGNORECASE | re.DOTALL),
-    re.compile(r"\[op:__inference_\w+\]", re.IGNORECASE),
-)
-_ARGUMENTS = re.compile(r"^\s*(?:call\s+)?arguments\s+received\s+by\s+", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*[•*\-]\s+\w+=")
-_LOG_PREFIX = re.compile(
-    r"^(?:\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+[IWEF]\s+\S+\]\s*"   # TF C++ log
-    r"|[IWEF]\d{4}\s+\d\d:\d\d:\d\d\.\d+\s+\d+\s+\S+\]\s*"                     # glog
-    r"|(?:WARNING|ERROR|INFO):(?:absl|tensorflow|root):"                        # Python logging
-    r"|\S+\.py:\d+:\s+(?=\w*(?:Warning|Error):))")                              # warnings.warn
-_PATH = re.compile(r"""(?:[a-z]:\\|~?/)[^\s'"`,()]+""", re.IGNORECASE)
-_ADDRESS = re.compile(r"0x[0-9a-f]{6,}", re.IGNORECASE)
-
-
-def clean(text):
-    """The message lines of a paste, without frames, wrappers or log prefixes."""
-    text = _ANSI.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines, source_indent, in_arguments = [], None, False
-    for line in text.split("\n"):
-        indent = len(line) - len(line.lstrip())
-        if source_indent is not None and line.strip() and indent > source_indent:
-            continue  # the source line printed under a frame
-        source_indent = None
-        if _FRAME.match(line):
-            if re.match(r"\s*file\s", line, re.IGNORECASE):
-                source_indent = indent
-            continue
-        if _ARGUMENTS.match(line):
-            in_arguments = True
-            continue
-        if in_arguments and (_BULLET.match(line) or not line.strip()):
-            continue
-        in_arguments = False
-        line = _LOG_PREFIX.sub("", line)
-        lines.append(line.rstrip())
-    text = "\n".join(lines)
-    for wrapper in _WRAPPERS:
-        text = wrapper.sub(" ", text)
-    return re.sub(r"\n{2,}", "\n", text).strip()
-
 
 # -- 2. folding text and templates to one form ---------------------------------------------------
 
@@ -110,161 +29,68 @@ def fold(text):
     return " ".join(text.translate(_QUOTES).lower().split())
 
 
-def _pattern(parts):
-    """A template's literal parts as a regular expression over folded text: `{}` is any short
-    run. Compiled only for a text that holds every part (most texts hold none)."""
-    return re.compile(f"(?:.{{0,{PLACEHOLDER_SPAN}}}?)".join(map(re.escape, parts)), re.DOTALL)
-
-
-def _literal_length(template):
-    return len(fold(template).replace("{}", ""))
-
-
-# -- 3. ranking ------------------------------------------------------------------------------------
-
-_WORD = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*")
-STOP_WORDS = frozenset("""
-a an and are as at be by for from has have in is it it's its not of on or the this to was were
-with you your use using""".split())
-
-
-def words(text):
-    """The distinctive words of folded text: identifiers split at dots, no numbers, no stop
-    words, nothing of one letter."""
-    found = set()
-    for token in _WORD.findall(text):
-        for part in {token, *token.split(".")}:
-            if len(part) > 1 and part not in STOP_WORDS:
-                found.add(part)
-    return found
-
-
-class Index:
-    """The entries' templates, folded once: their literal parts and lengths; their word weights
-    only when a text needs guessing (most pastes hold a template whole)."""
-
-    def __init__(self, entries):
-        self.templates = []  # (entry, literal parts, literal length, template)
-        for item in entries:
-            for template in item.templates:
-                parts = tuple(part for part in fold(template).split("{}") if part)
-                self.templates.append((item, parts, _literal_length(template), template))
-        self.patterns = {}
-        self._weights = None
-
-    def weights(self):
-        """[(entry, the template's words)] and each word's idf over the entries."""
-        if self._weights is None:
-            worded = [(item, words(fold(template.replace("{}", " "))))
-                      for item, _, _, template in self.templates]
-            documents = {}
-            for item, template_words in worded:
-                documents.setdefault(item.id, set()).update(template_words)
-            frequency = {}
-            for entry_words in documents.values():
-                for word in entry_words:
-                    frequency[word] = frequency.get(word, 0) + 1
-            idf = {word: math.log(1 + len(documents) / seen) for word, seen in frequency.items()}
-            self._weights = worded, idf
-        return self._weights
-
-    def match(self, text):
-        """The best matches for a pasted message, best first: [Match], empty for none."""
-        cleaned = clean(text)
-        folded = fold(cleaned)
-        if not folded:
-            return []
-        found = self.whole(cleaned, folded)
-        if not found:  # a paste cut short can hold the message only in a frame's source lines
-            raw = _ANSI.sub("", text)
-            found = self.whole(raw, fold(raw), line=last_message_line(cleaned))
-        return found or self.guesses(cleaned, folded)
-
-    def whole(self, cleaned, folded, line=None):
-        """Entries with a template found whole: the longest template first, then the latest."""
-        exact = {}
-        for item, parts, length, _ in self.templates:
-            if not all(part in folded for part in parts):
-                continue
-            if parts not in self.patterns:
-                self.patterns[parts] = _pattern(parts)
-            found = self.patterns[parts].search(folded)
-            if found and length > exact.get(item.id, (0, 0))[0]:
-                exact[item.id] = (length, found.start())
-        ranked = sorted(exact.items(), key=lambda pair: (-pair[1][0], -pair[1][1]))
-        return [Match(BY_ID[entry_id], 1.0,
-                      line if line is not None else line_at(cleaned, folded, start))
-                for entry_id, (_, start) in ranked[:MAX_CANDIDATES]]
-
-    def guesses(self, cleaned, folded):
-        """Entries whose template words the text mostly holds, when no template is whole: the
-        share of the template's word weight the text holds (70%) and the share of the text's
-        indexed words the template holds (30%), from at least MIN_WORDS of its words, its rarest
-        word among them."""
-        worded, idf = self.weights()
-        present = words(folded) & idf.keys()
-        text_total = sum(idf[word] for word in present)
-        best = {}
-        for item, template_words in worded:
-            held = template_words & present
-            if len(held) < MIN_WORDS:
-                continue
-            rarest = max(template_words, key=lambda word: (idf[word], word))
-            if rarest not in held:
-                continue
-            weight = sum(idf[word] for word in held)
-            score = (0.7 * weight / sum(idf[word] for word in template_words)
-                     + 0.3 * weight / text_total)
-            best[item.id] = max(best.get(item.id, 0.0), min(score, 0.99))
-        ranked = sorted(best.items(), key=lambda pair: -pair[1])
-        if not ranked or ranked[0][1] < GUESS_THRESHOLD:
-            return []
-        top = ranked[0][1]
-        return [Match(BY_ID[entry_id], round(score, 3), last_message_line(cleaned))
-                for entry_id, score in ranked[:MAX_CANDIDATES]
-                if score >= GUESS_THRESHOLD and score >= top - GUESS_WITHIN]
-
-
-def line_at(cleaned, folded, start):
-    """The pasted line that holds the folded text's offset `start` (found by its words)."""
-    prefix_words = len(folded[:start].split())
-    seen = 0
-    for line in cleaned.split("\n"):
-        seen += len(line.split())
-        if seen > prefix_words:
-            return shorten(line)
-    return last_message_line(cleaned)
-
-
-def last_message_line(cleaned):
-    lines = [line for line in cleaned.split("\n") if line.strip()]
-    for line in reversed(lines):  # the exception's own line: "ValueError: ..."
-        if re.match(r"\s*[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b", line):
-            return shorten(line)
-    return shorten(lines[-1]) if lines else ""
-
-
-def shorten(line, limit=300):
-    line = _ADDRESS.sub("0x...", _PATH.sub(lambda found: ".../" + found.group().rsplit("/", 1)[-1],
-                                           " ".join(line.split())))
-    return line if len(line) <= limit else line[:limit - 3] + "..."
-
-
-_index = None
-
-
 def explain(text):
     """[Match] for a pasted error message or traceback, best first; [] when no entry fits."""
-    global _index
-    if _index is None:
-        _index = Index(ENTRIES)
-    return _index.match(text)
+    from . import matching
+
+    return matching.explain(text)
 
 
 def looks_like_error(text):
     """Whether `text` matches an entry's template whole: what search asks before it suggests
-    `cheatsheet explain`. A guess is not enough: a learner's question shares words with them."""
-    return any(match.score >= 1.0 for match in explain(text))
+    `cheatsheet explain`. A guess is not enough: a learner's question shares words with them.
+
+    Most searches are questions, answered without loading the entries or the patterns: a
+    template found whole has each word of its literal text, its key word (key_words) among
+    them, inside a word of the folded text that cleaning left; and every word cleaning leaves is
+    part of a word of the paste itself (it drops lines, log prefixes and wrappers, a space in a
+    wrapper's place), but for ANSI colour codes, which it cuts out of a word and which all hold
+    a `[`. So a text without a `[` that holds no key word, folded, matches no template.
+    """
+    words = key_words()
+    if words is not None and "[" not in text:
+        folded = fold(text)
+        if not any(word in folded for word in words):
+            return False
+    from . import matching
+
+    return matching.matches_whole(text)
+
+
+KEY_WORDS_FORMAT = 1  # what the cache file holds; a change gives new files, never a misread one
+
+
+def key_words():
+    """template_key_words(), from the cache file `explain` (cheatsheet.cache) while the modules
+    they come from are unchanged."""
+    import os
+
+    from .. import cache
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        key = KEY_WORDS_FORMAT, cache.file_stats(
+            [os.path.join(here, name) for name in ("__init__.py", "entries.py")])
+    except OSError:  # a module file gone: work them out, keep no cache
+        key = None
+    return cache.cached("explain", key, template_key_words)
+
+
+def template_key_words():
+    """Each template's key word, once: the longest word of its folded literal text that is ASCII
+    (so that lower() of the letters around it cannot change it); None when a template has none
+    (no text can be rejected)."""
+    from .entries import ENTRIES
+
+    found = set()
+    for entry in ENTRIES:
+        for template in entry.templates:
+            candidates = [word for part in fold(template).split("{}") for word in part.split()
+                          if word.isascii()]
+            if not candidates:
+                return None
+            found.add(max(candidates, key=len))
+    return tuple(sorted(found))
 
 
 # -- what explain prints ---------------------------------------------------------------------------
