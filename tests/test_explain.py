@@ -93,6 +93,8 @@ TRIGGERS = {
     "tf-keras-layer": lambda keras, np, tmp: keras.Sequential([keras.Input((3,)), StandIn()]),
     "input-shape-argument": lambda keras, np, tmp: keras.Sequential(
         [keras.layers.Dense(3, input_shape=(4,))]),
+    "batch-input-shape": lambda keras, np, tmp: keras.Sequential(
+        [keras.layers.Dense(1, activation="linear", batch_input_shape=(None, 1))]),
     "unknown-loss": lambda keras, np, tmp: build(
         keras, keras.Input((4,)), keras.layers.Dense(3), loss="categorical_crossentropi").fit(
         np.zeros((8, 4)), np.zeros((8, 3)), verbose=0),

@@ -63,6 +63,20 @@ model = keras.Sequential([
 """,
         "sequential", rule="KC201"),
     entry(
+        "batch-input-shape",
+        "batch_input_shape passed to a layer",
+        ["Unrecognized keyword arguments passed to {}: {'batch_input_shape'"],
+        """Keras 3 layers take no `batch_input_shape=` (tf.keras 2 read it to fix the batch size):
+        a fixed batch shape is declared once, on the model's input.""",
+        """
+model = keras.Sequential([
+    keras.Input(batch_shape=(None, 1)),  # not Dense(1, batch_input_shape=(None, 1))
+    keras.layers.Dense(1, activation="linear"),
+])
+# a batch of any size: keras.Input(shape=(1,))
+""",
+        "sequential", rule="KC204"),
+    entry(
         "unknown-loss",
         "Unknown loss identifier",
         ["Could not interpret loss identifier: {}",
