@@ -269,7 +269,7 @@ def run_main(argv, stdout):
 
 @pytest.mark.parametrize("argv", [["list"], ["show", "cnn"], ["search", "adam"],
                                   ["explain", "Unrecognized keyword arguments passed to Dense: "
-                                              "{'input_shape': (20,)}"]])
+                                              "{'batch_input_shape': (None, 1)}"]])
 def test_main_writes_to_the_streams_it_is_given(argv, capsys):
     out = io.StringIO()
     status, err = run_main(argv, out)
