@@ -8,6 +8,7 @@ with sys.argv, cwd, sys.path[0], stdout and stderr of its own, and it cannot imp
 `cheatsheet`, `snippets` and `tests` are refused, as they would be beside a lone copy. What a
 shared process cannot show is left to the tests that start a fresh one: the C++ start-up lines
 of a first TensorFlow import, and cards that must set up devices before TensorFlow starts.
+The runner tunes its own process as `check` tunes its workers (see serve).
 """
 
 import contextlib
@@ -65,14 +66,22 @@ def run_script(path):
 def serve():
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # C-level writes must not mix with answers
+    from cheatsheet.demos import tuning  # this runner's own tuning, before the project is refused
+
     for name in [name for name in sys.modules if name.split(".")[0] in PROJECT_PACKAGES]:
         del sys.modules[name]
     sys.meta_path.insert(0, RefuseProject())
-    import keras  # noqa: F401 - once, before the first script: what this runner is for
+    import keras  # once, before the first script: what this runner is for
 
-    answers.write(json.dumps({"ready": True}) + "\n")
-    for line in sys.stdin:
-        answers.write(json.dumps(run_script(json.loads(line)["path"])) + "\n")
+    # The test's own process, tuned as check tunes its workers (Grappler off, tf.data untuned,
+    # gc.freeze): what the scripts compute is the same to float rounding, and what they prove,
+    # that a copy runs on its own, is unchanged. Scripts run as written, untuned, where a
+    # fresh `python FILE` runs them (tests/test_card_format.py, the ALONE cards, transcripts).
+    tuning.settle_after_import(keras)
+    with tuning.tuned_demo():
+        answers.write(json.dumps({"ready": True}) + "\n")
+        for line in sys.stdin:
+            answers.write(json.dumps(run_script(json.loads(line)["path"])) + "\n")
 
 
 if __name__ == "__main__":

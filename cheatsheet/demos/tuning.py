@@ -4,9 +4,10 @@
 own process. Those processes, and only those, are tuned as `describe()` lists, and check's
 header says so ("tuned: ..."). `check --as-written` runs every card in check's own process with
 none of it, as `python snippets/<card>.py` runs a card. `run`, `plot`, `copy`, `%cheat` and a
-learner's copied script never come here: they run a card as its file is written. None of the
-tuning changes what a card computes beyond float rounding; bench/README.md has the figures
-behind each item.
+learner's copied script never come here: they run a card as its file is written (the test
+suite's runner of copied scripts, tests/script_runner.py, borrows it for its own process).
+None of the tuning changes what a card computes beyond float rounding; bench/README.md has the
+figures behind each item.
 """
 
 import contextlib
