@@ -66,10 +66,7 @@ class Streams:
                 pass
 
     def is_terminal(self):
-        try:
-            return self.stdout.isatty()
-        except (AttributeError, OSError, ValueError):
-            return False
+        return is_terminal(self.stdout)
 
     def terminal_width(self):
         """Columns of the terminal on stdout, $COLUMNS, or 80. os.get_terminal_size, not
@@ -101,7 +98,7 @@ class Output:
         except UnicodeEncodeError as error:
             if not self.warned:
                 self.warned = True
-                if not self.on_terminal():
+                if not is_terminal(self.stream):
                     self.warn(f"Warning: standard output's encoding ({error.encoding}) cannot "
                               f"print {shown(error.object[error.start:error.end])!r}; printed "
                               "'?' in its place (PYTHONIOENCODING=utf-8 prints every character)")
@@ -119,14 +116,16 @@ class Output:
         except OSError as error:
             raise output_error(error) from None
 
-    def on_terminal(self):
-        try:
-            return self.stream.isatty()
-        except (AttributeError, OSError, ValueError):
-            return False
-
     def __getattr__(self, name):  # isatty, fileno, encoding...: the real stream's
         return getattr(self.stream, name)
+
+
+def is_terminal(stream):
+    """Whether `stream` is a terminal; a closed or odd stream is not."""
+    try:
+        return stream.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def output_error(error):
@@ -223,8 +222,7 @@ def dispatch(argv, streams):
     return COMMANDS[args.command][0](args, streams)
 
 
-# -- the command line, declared once: build_parser() makes argparse's parser of it, and
-# quick_args() parses a plain lookup by the same table without argparse ----------------------
+# -- the parsers of COMMANDS: argparse's (build_parser) and the lookups' (quick_args) -----------
 
 def argument(*names, **settings):
     """One add_argument() call, kept as data. `exclusive`: the name of a group of options that
