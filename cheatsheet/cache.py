@@ -9,8 +9,10 @@ is read back only while the key is still the key of now; else it is made again a
 rewritten. A cache file that is missing, corrupt, unreadable or unwritable is never an error:
 the value is made from the files, as without one.
 
-Users: the card index (cards/index.py), search's word index (cards/search.py) and the template
-words explain rejects a text on before it loads its patterns (explain/__init__.py).
+Users: the card index (cards/index.py), search's word index (cards/search.py), the template
+words explain rejects a text on before it loads its patterns (explain/__init__.py), and the
+keywords lint reads from Keras's layer classes (lint/keras_api.py, which adds to its file one
+name at a time with load and store).
 """
 
 import os
@@ -42,24 +44,41 @@ def cached(name, key, build):
     build()'s, and the file (re)written. A key of None (one of its files is gone, say) means no
     cache: the value is built and not kept. The value must be what marshal can write: None,
     numbers, strings, bytes, tuples, lists, sets and dicts of them."""
+    found = load(name, key)
+    if found is not None:
+        return found[0]
+    value = build()
+    store(name, key, value)
+    return value
+
+
+def load(name, key):
+    """(value,) from cache file `name` while it was stored under `key`; else None (no file, a
+    corrupt or unreadable one, another key, or a key of None)."""
+    if key is None:
+        return None
     import marshal
 
-    if key is not None:
-        file_path = path(name)
-        try:
-            with open(file_path, "rb") as file:
-                stored_key, value = marshal.loads(file.read())
-            if stored_key == key:
-                return value
-        except Exception:  # noqa: BLE001  missing, unreadable or corrupt: rebuilt below
-            pass
-    value = build()
-    if key is not None:
-        try:
-            from .output.files import write_new
+    try:
+        with open(path(name), "rb") as file:
+            stored_key, value = marshal.loads(file.read())
+    except Exception:  # noqa: BLE001  missing, unreadable or corrupt: the caller builds it
+        return None
+    return (value,) if stored_key == key else None
 
-            os.makedirs(os.path.dirname(file_path), exist_ok=True)
-            write_new(file_path, marshal.dumps((key, value)), force=True)
-        except Exception:  # noqa: BLE001  a read-only home or a full disk: no cache, same value
-            pass
-    return value
+
+def store(name, key, value):
+    """Write `value` under `key` to cache file `name` (atomically: output.files.write_new). A
+    key of None, a read-only home or a full disk: nothing is kept, and nothing is raised."""
+    if key is None:
+        return
+    import marshal
+
+    try:
+        from .output.files import write_new
+
+        file_path = path(name)
+        os.makedirs(os.path.dirname(file_path), exist_ok=True)
+        write_new(file_path, marshal.dumps((key, value)), force=True)
+    except Exception:  # noqa: BLE001  a read-only home or a full disk: no cache, same value
+        pass

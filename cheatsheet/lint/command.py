@@ -1,6 +1,7 @@
-"""`cheatsheet lint`: read, check, report, and with --fix/--diff fix. Exit statuses by name."""
+"""`cheatsheet lint`: read, check, report, and with --fix/--diff fix. Exit statuses by name.
 
-import difflib
+lint is a lookup (bench: within 2x Python's start-up), so what only some runs need is imported
+where it is used: difflib for --diff, json for notebooks and --format json/sarif."""
 
 from ..errors import ExitStatus
 from . import report
@@ -80,6 +81,8 @@ def fix_document(document, keep, unsafe):
 
 
 def diff(path, old, new):
+    import difflib
+
     return "".join(difflib.unified_diff(old.splitlines(keepends=True),
                                         new.splitlines(keepends=True),
                                         fromfile=path, tofile=path))

@@ -6,7 +6,6 @@ other line keeps its number and column; a cell that starts with a cell magic oth
 cells included, as they stand in the notebook.
 """
 
-import json
 import os
 import re
 
@@ -96,6 +95,8 @@ class Document:
         if not self.notebook:
             self.units.append((None, text, []))
             return
+        import json
+
         try:
             cells = json.loads(text)["cells"]
             self.sources = {number: cell_source(cell) for number, cell in

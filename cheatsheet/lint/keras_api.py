@@ -155,8 +155,14 @@ def module_file(module):
     return base + ".py" if os.path.exists(base + ".py") else os.path.join(base, "__init__.py")
 
 
-@functools.cache
 def parsed(path):
+    """The module at `path` as an ast tree, or None; each path asked for is noted in _read."""
+    _read.append(path)
+    return _parse(path)
+
+
+@functools.cache
+def _parse(path):
     try:
         with open(path, encoding="utf-8") as file:
             return ast.parse(file.read())
@@ -164,14 +170,65 @@ def parsed(path):
         return None
 
 
+_read = []  # the files parsed for the keyword_names call under way
+
+KEYWORDS_FORMAT = 1  # what the cache file holds; a change gives new files, never a misread one
+
+
 def keyword_names(dotted):
     """The keyword arguments the constructor of public class `keras.a.B` accepts, or None where
-    it cannot be told (not a class, or an __init__ whose **kwargs go somewhere not followed)."""
+    it cannot be told (not a class, or an __init__ whose **kwargs go somewhere not followed).
+
+    Parsing Keras's layer modules (layer.py alone is 2,000 lines) took a lint of a 30-line lab
+    40 ms, four times Python's start: so each answer is kept in the cache file `lint-keras`
+    (cheatsheet.cache) beside the size and modification time of every file it was read from,
+    and is read back while they are unchanged."""
+    from .. import cache
+
+    if keras_directory() is None:
+        return None
+    stored = _stored_keywords()
+    entry = stored.get(dotted)
+    if entry is not None:
+        names, stats = entry
+        try:
+            if cache.file_stats(stat[0] for stat in stats) == stats:
+                return None if names is None else frozenset(names)
+        except OSError:  # a file it was read from is gone: read it again
+            pass
+    parts = dotted.split(".")
+    _read[:] = [os.path.join(keras_directory(), *parts[1:-1], "__init__.py")]  # its names
     found = source_of(dotted)
-    return None if found is None else class_keywords(*found, depth=0)
+    names = None if found is None else class_keywords(*found, depth=0)
+    try:
+        stats = cache.file_stats(dict.fromkeys(_read))
+    except OSError:  # the name's module is not there: nothing to keep
+        return names
+    stored[dotted] = None if names is None else tuple(sorted(names)), stats
+    cache.store("lint-keras", _keywords_key(), stored)
+    return names
 
 
 @functools.cache
+def _stored_keywords():
+    from .. import cache
+
+    found = cache.load("lint-keras", _keywords_key())
+    return found[0] if found is not None and isinstance(found[0], dict) else {}
+
+
+@functools.cache
+def _keywords_key():
+    """Where Keras is and the code that reads it: a Keras elsewhere, or an edit of this module,
+    starts the cache file afresh."""
+    from .. import cache
+
+    try:
+        return KEYWORDS_FORMAT, keras_directory(), cache.file_stats([os.path.abspath(__file__)])
+    except OSError:  # this module is not a file (a zip import): no cache
+        return None
+
+
 def class_keywords(path, name, depth):
     tree = parsed(path)
     if tree is None or depth > 6:

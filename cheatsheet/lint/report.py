@@ -1,8 +1,6 @@
 """lint's output formats: text (`path:line:col: CODE message (card: topic)`), json, sarif,
 github (workflow commands that annotate a pull request)."""
 
-import json
-
 from . import keras_api
 from .rules import BY_CODE, RULES
 
@@ -38,6 +36,9 @@ def text_line(path, finding):
 def render(results, output_format, summary=True):
     """`results`: [(path, [findings])] in order; the whole output as text."""
     rows = [(path, finding) for path, findings in results for finding in findings]
+    if output_format in ("json", "sarif"):
+        import json
+
     if output_format == "json":
         return json.dumps([as_dict(path, finding) for path, finding in rows], indent=2,
                           ensure_ascii=False) + "\n"
@@ -97,6 +98,8 @@ def sarif(rows):
 
 def rules_table(as_json=False):
     if as_json:
+        import json
+
         return json.dumps([{"rule": rule.code, "name": rule.name, "severity": rule.severity,
                             "card": rule.card, "summary": rule.summary, "fix": rule.fix}
                            for rule in RULES], indent=2) + "\n"
