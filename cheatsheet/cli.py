@@ -414,7 +414,10 @@ def card_json(card):
 
 
 def run_hint(card):
-    return (f"cheatsheet run {card.topic}   # train its demo, check its figure (needs TensorFlow)\n"
+    backends = card.backends[0] if len(card.backends) == 1 else (
+        f"{', '.join(card.backends[:-1])} or {card.backends[-1]}")  # its Backends: field
+    return (f"cheatsheet run {card.topic}   # train its demo, check its figure (Keras 3 on "
+            f"{backends})\n"
             f"cheatsheet copy {card.topic} --to {card.module}.py   # a runnable lab script\n"
             f"cheatsheet show {card.topic} --code   # only the functions above, with their imports")
 
