@@ -11,11 +11,13 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import margins  # bench/margins.py, beside this file
 
 RUNS = 15
+OUTPUT_LINES = 20  # of a command that fails: its error (pytest's summary), shown with its status
 FLOOR_RUNS = 5
 GIB = 1024
 PYTHON = [sys.executable]
@@ -78,8 +80,9 @@ def measure(argv, tree=False):
     once, split among the processes that map it), if higher. A tree run's wall time is not a
     timing: its sampling costs kernel time and slowed `check` by a third (53.8 s against 38 s)
     and `import keras` from 4.5 s to 7.6 s in the same bench, so timed runs sample nothing."""
+    output = tempfile.TemporaryFile()  # its last lines shown if it fails; else never (C++ logs)
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=ENVIRONMENT)
+    process = subprocess.Popen(argv, stdout=output, stderr=output, env=ENVIRONMENT)
     tree_peak = 0
     if tree:
         while not (waited := os.wait4(process.pid, os.WNOHANG))[0]:
@@ -91,7 +94,11 @@ def measure(argv, tree=False):
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise SystemExit(f"Error: {' '.join(argv)} exited {process.returncode}")
+        output.seek(0)
+        said = output.read().decode(errors="replace").strip().splitlines()[-OUTPUT_LINES:]
+        raise SystemExit("\n".join(
+            [*said, f"Error: {' '.join(argv)} exited {process.returncode}"]))
+    output.close()
     # ru_maxrss is in KiB on Linux
     return elapsed, max(usage.ru_maxrss * 1024, tree_peak) / 2**20
 
