@@ -1,9 +1,14 @@
 """explain's matching: clean a paste, then find the templates in it whole, else guess.
 
 The three steps are described in explain/__init__.py, which imports this module to explain a
-paste, and for search only when its words could match a template (see looks_like_error): the
-patterns here are compiled at import, and `re` with them, which costs a search as much as the
-rest of its work.
+paste, and for search only when its words could match a template (see looks_like_error).
+
+explain is a lookup, held to twice Python's start-up, and compiling this module's patterns took
+a third of its own time. So each is compiled at its first use (Lazy), and a line or text that
+cannot match one is told by a plain string test first (could_be_frame and the like): each test
+is True for every text its pattern can match (tests/test_explain_cleaning.py holds them to it),
+so cleaning gives what it gave with every pattern run, and a one-line message compiles almost
+none of them.
 """
 
 import math
@@ -23,8 +28,21 @@ MIN_WORDS = 3  # a guess holds at least this many of its template's words
 
 # -- 1. cleaning a paste ---------------------------------------------------------------------------
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\[[0-9;]{1,5}m")
-_FRAME = re.compile(
+
+class Lazy:
+    """A regular expression compiled at its first use (match, sub, findall...)."""
+
+    def __init__(self, pattern, flags=0):
+        self.pattern, self.flags, self._compiled = pattern, flags, None
+
+    def __getattr__(self, name):
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return getattr(self._compiled, name)
+
+
+_ANSI = Lazy(r"\x1b\[[0-9;]*[A-Za-z]|\[[0-9;]{1,5}m")  # both forms hold a "["
+_FRAME = Lazy(
     r"""^\s*(?:
         file\s+["'].*["'],\s+line\s+\d+        # Python:  File "x.py", line 3, in f
       | file\s+\S+:\d+(?:,\s+in\s+.*)?$        # IPython 8:  File ~/x.py:12, in f(a)
@@ -45,49 +63,73 @@ _FRAME = re.compile(
       | \.\.\.\s*\d+\s+frames?\s*$              # Colab: "... 3 frames"
       | <frozen\s
     )""", re.IGNORECASE | re.VERBOSE)
-_WRAPPERS = (
-    re.compile(r"exception encountered when calling [^\n]*?(?:\.call\(\)\.|\)\.|\.)(?=\s|$)",
-               re.IGNORECASE),
-    re.compile(r"could not automatically infer the output shape\s*/\s*dtype of .*?"
-               r"error encountered:", re.IGNORECASE | re.DOTALL),
-    re.compile(r"\[op:__inference_\w+\]", re.IGNORECASE),
+_WRAPPERS = (  # (a word each match holds, lower-cased; the wrapper)
+    ("encountered", Lazy(r"exception encountered when calling [^\n]*?(?:\.call\(\)\.|\)\.|\.)"
+                         r"(?=\s|$)", re.IGNORECASE)),
+    ("could not", Lazy(r"could not automatically infer the output shape\s*/\s*dtype of .*?"
+                       r"error encountered:", re.IGNORECASE | re.DOTALL)),
+    ("[op:", Lazy(r"\[op:__inference_\w+\]", re.IGNORECASE)),
 )
-_ARGUMENTS = re.compile(r"^\s*(?:call\s+)?arguments\s+received\s+by\s+", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*[•*\-]\s+\w+=")
-_LOG_PREFIX = re.compile(
+_ARGUMENTS = Lazy(r"^\s*(?:call\s+)?arguments\s+received\s+by\s+", re.IGNORECASE)
+_BULLET = Lazy(r"^\s*[•*\-]\s+\w+=")
+_LOG_PREFIX = Lazy(
     r"^(?:\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+[IWEF]\s+\S+\]\s*"   # TF C++ log
     r"|[IWEF]\d{4}\s+\d\d:\d\d:\d\d\.\d+\s+\d+\s+\S+\]\s*"                     # glog
     r"|(?:WARNING|ERROR|INFO):(?:absl|tensorflow|root):"                        # Python logging
     r"|\S+\.py:\d+:\s+(?=\w*(?:Warning|Error):))")                              # warnings.warn
-_PATH = re.compile(r"""(?:[a-z]:\\|~?/)[^\s'"`,()]+""", re.IGNORECASE)
-_ADDRESS = re.compile(r"0x[0-9a-f]{6,}", re.IGNORECASE)
+_PATH = Lazy(r"""(?:[a-z]:\\|~?/)[^\s'"`,()]+""", re.IGNORECASE)  # each holds a / or a \\
+_ADDRESS = Lazy(r"0x[0-9a-f]{6,}", re.IGNORECASE)
+
+# The characters _FRAME's forms start with, after spaces, lower-cased; or a digit; or the form
+# holds ".py". None of these letters has a case-insensitive match beyond its capital (as the
+# dotless i or the long s are i's and s's): lower() of the line's first character is exact.
+FRAME_STARTS = frozenset("fc<->^~td[.")
+
+
+def could_be_frame(line):
+    first = line.lstrip()[:1].lower()
+    return first in FRAME_STARTS or first.isdigit() or ".py" in line.lower()
+
+
+def could_be_arguments(line):
+    return line.lstrip()[:4].lower() in ("call", "argu")  # no i, s or k: see FRAME_STARTS
+
+
+def could_have_log_prefix(line):
+    return line[:1].isdigit() or line[:1] in ("I", "W", "E", "F") or ".py:" in line
 
 
 def clean(text):
     """The message lines of a paste, without frames, wrappers or log prefixes."""
-    text = _ANSI.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "[" in text:
+        text = _ANSI.sub("", text)
     lines, source_indent, in_arguments = [], None, False
     for line in text.split("\n"):
         indent = len(line) - len(line.lstrip())
         if source_indent is not None and line.strip() and indent > source_indent:
             continue  # the source line printed under a frame
         source_indent = None
-        if _FRAME.match(line):
+        if could_be_frame(line) and _FRAME.match(line):
             if re.match(r"\s*file\s", line, re.IGNORECASE):
                 source_indent = indent
             continue
-        if _ARGUMENTS.match(line):
+        if could_be_arguments(line) and _ARGUMENTS.match(line):
             in_arguments = True
             continue
         if in_arguments and (_BULLET.match(line) or not line.strip()):
             continue
         in_arguments = False
-        line = _LOG_PREFIX.sub("", line)
+        if could_have_log_prefix(line):
+            line = _LOG_PREFIX.sub("", line)
         lines.append(line.rstrip())
     text = "\n".join(lines)
-    for wrapper in _WRAPPERS:
-        text = wrapper.sub(" ", text)
-    return re.sub(r"\n{2,}", "\n", text).strip()
+    for word, wrapper in _WRAPPERS:
+        if word in text.lower():
+            text = wrapper.sub(" ", text)
+    if "\n\n" in text:
+        text = re.sub(r"\n{2,}", "\n", text)
+    return text.strip()
 
 
 # -- 2. folding text and templates to one form (fold(), in __init__.py) ---------------------------
@@ -104,7 +146,7 @@ def _literal_length(template):
 
 # -- 3. ranking ------------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*")
+_WORD = Lazy(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*")
 STOP_WORDS = frozenset("""
 a an and are as at be by for from has have in is it it's its not of on or the this to was were
 with you your use using""".split())
@@ -163,7 +205,7 @@ class Index:
         raw text: a paste cut short can hold the message only in a frame's source lines."""
         found = self.whole(cleaned, folded)
         if not found:
-            raw = _ANSI.sub("", text)
+            raw = _ANSI.sub("", text) if "[" in text else text
             found = self.whole(raw, fold(raw), line=last_message_line(cleaned))
         return found
 
@@ -232,8 +274,11 @@ def last_message_line(cleaned):
 
 
 def shorten(line, limit=300):
-    line = _ADDRESS.sub("0x...", _PATH.sub(lambda found: ".../" + found.group().rsplit("/", 1)[-1],
-                                           " ".join(line.split())))
+    line = " ".join(line.split())
+    if "/" in line or "\\" in line:
+        line = _PATH.sub(lambda found: ".../" + found.group().rsplit("/", 1)[-1], line)
+    if "0x" in line or "0X" in line:
+        line = _ADDRESS.sub("0x...", line)
     return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
