@@ -3,12 +3,12 @@
 The three steps are described in explain/__init__.py, which imports this module to explain a
 paste, and for search only when its words could match a template (see looks_like_error).
 
-explain is a lookup, held to twice Python's start-up, and compiling this module's patterns took
-a third of its own time. So each is compiled at its first use (Lazy), and a line or text that
-cannot match one is told by a plain string test first (could_be_frame and the like): each test
-is True for every text its pattern can match (tests/test_explain_cleaning.py holds them to it),
-so cleaning gives what it gave with every pattern run, and a one-line message compiles almost
-none of them.
+explain is a lookup, held to twice Python's start-up, and compiling all of this module's
+patterns was much of its own work (bench/README.md). So each is compiled at its first use
+(Lazy), and a line or text that cannot match one is told by a plain string test first
+(could_be_frame and the like): each test is True for every text its pattern can match
+(tests/test_explain_cleaning.py holds them to it), so cleaning gives what it gave with every
+pattern run, and a one-line message compiles none of them.
 """
 
 import math

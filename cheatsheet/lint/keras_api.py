@@ -179,10 +179,10 @@ def keyword_names(dotted):
     """The keyword arguments the constructor of public class `keras.a.B` accepts, or None where
     it cannot be told (not a class, or an __init__ whose **kwargs go somewhere not followed).
 
-    Parsing Keras's layer modules (layer.py alone is 2,000 lines) took a lint of a 30-line lab
-    40 ms, four times Python's start: so each answer is kept in the cache file `lint-keras`
-    (cheatsheet.cache) beside the size and modification time of every file it was read from,
-    and is read back while they are unchanged."""
+    lint is a lookup, and parsing Keras's layer modules (layer.py is 2,000 lines) cost more
+    than the rest of its work (bench/README.md): so each answer is kept in the cache file
+    `lint-keras` (cheatsheet.cache) beside the size and modification time of every file it was
+    read from, and is read back while they are unchanged."""
     from .. import cache
 
     if keras_directory() is None:
