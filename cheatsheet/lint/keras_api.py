@@ -204,7 +204,7 @@ def keyword_names(dotted):
         stats = cache.file_stats(dict.fromkeys(_read))
     except OSError:  # the name's module is not there: nothing to keep
         return names
-    stored[dotted] = None if names is None else tuple(sorted(names)), stats
+    stored[dotted] = (None if names is None else tuple(sorted(names))), stats
     cache.store("lint-keras", _keywords_key(), stored)
     return names
 
