@@ -2,6 +2,7 @@
 
 import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -65,10 +66,31 @@ def terminal(monkeypatch):
 
 
 def run_python(*args, timeout=120, **kwargs):
-    """Run this venv's Python in a subprocess from the repository root."""
+    """Run this venv's Python in a subprocess from the repository root (once more if it died of
+    TensorFlow's rendezvous race: died_of_rendezvous_race)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **kwargs.pop("env", {})}
-    return subprocess.run([sys.executable, *args], cwd=kwargs.pop("cwd", REPO), env=env,
-                          capture_output=True, text=True, timeout=timeout, **kwargs)
+    cwd = kwargs.pop("cwd", REPO)
+    for attempt in (1, 2):
+        result = subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
+                                text=True, timeout=timeout, **kwargs)
+        if attempt == 2 or not died_of_rendezvous_race(
+                result.stdout + result.stderr, result.returncode == -signal.SIGSEGV):
+            return result
+
+
+# tensorflow/tensorflow#62523 (open): a race in TensorFlow's local rendezvous can crash a process
+# when a multi-device iterator's prefetch is cancelled, as it is at each epoch's end on the
+# distributed card's two logical CPUs. Seen once, in CI on 2026-12-07 (a check worker killed by
+# SIGSEGV right after "Local rendezvous is aborting ... GetNextFromShard was cancelled"), never
+# in 27 runs of the same check here, idle or loaded. A test that starts such a process runs it
+# once more when, and only when, it died that way; a learner's `check` shows the crash as it is.
+RENDEZVOUS_RACE = "Local rendezvous is aborting"
+
+
+def died_of_rendezvous_race(output, segfaulted=False):
+    """Whether a process (or a check worker it reports on) was killed by SIGSEGV just after
+    TensorFlow's local rendezvous aborted: the upstream race above, not this project's bug."""
+    return (segfaulted or "killed by SIGSEGV" in output) and RENDEZVOUS_RACE in output
 
 
 HEAVY_LIBRARIES = {"tensorflow", "keras", "matplotlib", "sklearn", "torch", "jax"}

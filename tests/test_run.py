@@ -9,7 +9,7 @@ from matplotlib import image
 from cheatsheet.cards import index
 from cheatsheet.demos import plots
 
-from .conftest import REPO, blocking_imports, run_python
+from .conftest import REPO, blocking_imports, died_of_rendezvous_race, run_python
 
 BLOCK_TENSORFLOW = blocking_imports("tensorflow", "keras") + "from cheatsheet.cli import main\n"
 
@@ -310,6 +310,21 @@ def test_check_runs_each_named_card_once_in_roadmap_order(cli):
 def test_a_bad_jobs_count_is_a_usage_error(cli, jobs):
     result = cli("check", "activations", "--jobs", jobs)
     assert result.status == 2 and "--jobs" in result.err
+
+
+def test_only_tensorflows_rendezvous_race_earns_a_second_run():
+    # The row check printed in CI on 2026-12-07 (tests/conftest.py: tensorflow/tensorflow#62523).
+    seen = ('"error": "the worker process was killed by SIGSEGV", "stderr": ["W0000 '
+            '00:00:1796614420.532170 472 dataset.cc:997] Input of GeneratorDatasetOp::Dataset '
+            'will not be optimized", "W0000 00:00:1796614421.478981 922 local_rendezvous.cc:412] '
+            'Local rendezvous is aborting with status: CANCELLED: GetNextFromShard was '
+            'cancelled"]')
+    assert died_of_rendezvous_race(seen)
+    assert not died_of_rendezvous_race(seen.replace("SIGSEGV", "SIGABRT"))  # an XLA abort
+    assert not died_of_rendezvous_race(seen.replace("Local rendezvous", "Local"))
+    assert died_of_rendezvous_race("...local_rendezvous.cc:412] Local rendezvous is aborting",
+                                   segfaulted=True)  # a fresh `python FILE` that died
+    assert not died_of_rendezvous_race("Segmentation fault", segfaulted=True)
 
 
 @pytest.mark.slow

@@ -4,6 +4,7 @@
 
 import pytest
 
+from .conftest import died_of_rendezvous_race
 from .transcripts import FILES, blocks, clean, lay_out, run, same_shape
 
 BLOCKS = [block for path in FILES if path.exists() for block in blocks(path)]
@@ -27,6 +28,8 @@ def test_a_transcript_prints_today_what_it_shows(block, tmp_path):
     for transcript in block:  # in one folder, in order: a later command may see an earlier file
         lay_out(transcript, tmp_path)
         printed = clean(run(transcript.command, tmp_path))
+        if died_of_rendezvous_race("\n".join(printed)):  # upstream: see conftest.py
+            printed = clean(run(transcript.command, tmp_path))
         expected = clean(transcript.output)
         if transcript.trains:
             assert same_shape(expected, printed), (transcript, "\n".join(printed))
